@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("ChurnFlows.Tuning.Tests")]
+[assembly: InternalsVisibleTo("ChurnFlows.Benchmarks")]
