@@ -1,0 +1,183 @@
+namespace ChurnFlows.ML.Trees;
+
+/// <summary>
+/// Maps one feature's raw values to histogram bins: count-balanced quantile bins over the
+/// non-missing values (LightGBM's greedy binning) plus one trailing bin for missing values.
+/// </summary>
+/// <remarks>
+/// Value bin <c>b</c> holds every <c>x</c> with <c>UpperBounds[b-1] &lt; x &lt;= UpperBounds[b]</c>;
+/// the last upper bound is +∞, so every non-missing value has a bin. Bounds are midpoints between
+/// neighbouring distinct values, so a split "bin ≤ t" is exactly the raw rule "x ≤ UpperBounds[t]".
+/// </remarks>
+internal sealed class BinMapper
+{
+    private BinMapper(double[] upperBounds)
+    {
+        UpperBounds = upperBounds;
+    }
+
+    /// <summary>Gets the inclusive upper bound of each value bin; the last one is +∞.</summary>
+    public double[] UpperBounds { get; }
+
+    /// <summary>Gets the number of value (non-missing) bins.</summary>
+    public int ValueBinCount => UpperBounds.Length;
+
+    /// <summary>Gets the index of the missing-value bin (after the value bins).</summary>
+    public int MissingBin => UpperBounds.Length;
+
+    /// <summary>Gets the number of bins including the missing bin.</summary>
+    public int BinCount => UpperBounds.Length + 1;
+
+    /// <summary>Finds bin bounds from a sample of the feature's values (NaN = missing).</summary>
+    /// <param name="sample">Values to bin; NaNs are ignored for the bounds.</param>
+    /// <param name="maxValueBins">Most value bins (the missing bin comes on top), 2..255.</param>
+    /// <param name="minDataInBin">Fewest sample values a bin should hold (LightGBM uses 3).</param>
+    public static BinMapper Fit(ReadOnlySpan<double> sample, int maxValueBins, int minDataInBin)
+    {
+        var values = new double[sample.Length];
+        var n = 0;
+        foreach (var v in sample)
+        {
+            if (!double.IsNaN(v))
+            {
+                values[n++] = v;
+            }
+        }
+
+        if (n == 0)
+        {
+            return new BinMapper([double.PositiveInfinity]);
+        }
+
+        Array.Sort(values, 0, n);
+        var distinct = new List<double>();
+        var counts = new List<int>();
+        for (var i = 0; i < n; i++)
+        {
+            if (distinct.Count > 0 && values[i] == distinct[^1])
+            {
+                counts[^1]++;
+            }
+            else
+            {
+                distinct.Add(values[i]);
+                counts.Add(1);
+            }
+        }
+
+        var bounds = distinct.Count <= maxValueBins
+            ? BoundsForFewValues(distinct, counts, minDataInBin)
+            : GreedyBounds(distinct, counts, n, maxValueBins, minDataInBin);
+        return new BinMapper(bounds);
+    }
+
+    /// <summary>Returns the bin of one raw value.</summary>
+    public int BinOf(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return MissingBin;
+        }
+
+        var bounds = UpperBounds;
+        int lo = 0, hi = bounds.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >> 1;
+            if (value <= bounds[mid])
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>Returns the raw threshold that reproduces the binned rule "bin ≤ <paramref name="bin"/>".</summary>
+    /// <remarks>The last value bin's bound is +∞; it becomes <see cref="double.MaxValue"/> so models stay plain JSON.</remarks>
+    public double ThresholdOf(int bin) => bin >= UpperBounds.Length - 1 ? double.MaxValue : UpperBounds[bin];
+
+    private static double[] BoundsForFewValues(List<double> distinct, List<int> counts, int minDataInBin)
+    {
+        var bounds = new List<double>(distinct.Count);
+        var accumulated = 0;
+        for (var i = 0; i < distinct.Count - 1; i++)
+        {
+            accumulated += counts[i];
+            if (accumulated >= minDataInBin)
+            {
+                bounds.Add(Midpoint(distinct[i], distinct[i + 1]));
+                accumulated = 0;
+            }
+        }
+
+        bounds.Add(double.PositiveInfinity);
+        return [.. bounds];
+    }
+
+    private static double[] GreedyBounds(List<double> distinct, List<int> counts, int total, int maxBins, int minDataInBin)
+    {
+        maxBins = Math.Max(1, Math.Min(maxBins, total / Math.Max(1, minDataInBin)));
+        var meanBinSize = (double)total / maxBins;
+
+        // Values at least as frequent as an average bin get a bin of their own.
+        var isBig = new bool[distinct.Count];
+        var restCount = total;
+        var restBins = maxBins;
+        for (var i = 0; i < distinct.Count; i++)
+        {
+            if (counts[i] >= meanBinSize)
+            {
+                isBig[i] = true;
+                restCount -= counts[i];
+                restBins--;
+            }
+        }
+
+        meanBinSize = restBins > 0 ? (double)restCount / restBins : double.MaxValue;
+        var bounds = new List<double>(maxBins);
+        var current = 0;
+        for (var i = 0; i < distinct.Count - 1; i++)
+        {
+            if (!isBig[i])
+            {
+                restCount -= counts[i];
+            }
+
+            current += counts[i];
+            var close = isBig[i] || current >= meanBinSize || (isBig[i + 1] && current >= Math.Max(1.0, meanBinSize * 0.5));
+            if (!close)
+            {
+                continue;
+            }
+
+            bounds.Add(Midpoint(distinct[i], distinct[i + 1]));
+            current = 0;
+            if (bounds.Count >= maxBins - 1)
+            {
+                break;
+            }
+
+            if (!isBig[i])
+            {
+                restBins--;
+                meanBinSize = restBins > 0 ? (double)restCount / restBins : double.MaxValue;
+            }
+        }
+
+        bounds.Add(double.PositiveInfinity);
+        return [.. bounds];
+    }
+
+    private static double Midpoint(double lower, double upper)
+    {
+        var mid = lower + ((upper - lower) / 2.0);
+
+        // Guard against rounding that would put the bound on the upper value itself.
+        return mid >= upper ? lower : mid;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChurnFlows.ML.Explain;
+using ChurnFlows.ML.Trees;
+
+namespace ChurnFlows.Benchmarks.Training;
+
+/// <summary>
+/// GBDT fit time and test ROC-AUC against XGBoost hist and scikit-learn HistGradientBoosting (run in
+/// the same process tree, same CSV, same machine), plus batch scoring throughput and single-row
+/// latency (transform + predict + top-3 TreeSHAP reasons).
+/// Usage: <c>gbdt-training [CSV ...] [--no-peers]</c>; default CSVs /tmp/churn-100k.csv /tmp/churn-1m.csv.
+/// </summary>
+public sealed class GbdtTrainingSuite : IBenchmarkSuite
+{
+    /// <inheritdoc />
+    public string Name => "gbdt-training";
+
+    /// <inheritdoc />
+    public string Description => "GBDT fit time + test AUC vs XGBoost hist / sklearn HGB, scoring rows/s, explain latency";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string[] args)
+    {
+        var peers = !args.Contains("--no-peers");
+        var csvs = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        if (csvs.Length == 0)
+        {
+            csvs = ["/tmp/churn-100k.csv", "/tmp/churn-1m.csv"];
+        }
+
+        Console.WriteLine($"GBDT training benchmark, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores");
+        Console.WriteLine();
+        Console.WriteLine("| data | train rows | model | fit 2 thr (s) | test ROC-AUC | fit ratio vs ours |");
+        Console.WriteLine("|---|---:|---|---:|---:|---:|");
+        var extra = new List<string>();
+        foreach (var csv in csvs)
+        {
+            if (!File.Exists(csv))
+            {
+                await Console.Error.WriteLineAsync($"'{csv}' does not exist; write it with the sample-data generator first.");
+                return 2;
+            }
+
+            await RunOneAsync(csv, peers, extra);
+        }
+
+        Console.WriteLine();
+        foreach (var line in extra)
+        {
+            Console.WriteLine(line);
+        }
+
+        return 0;
+    }
+
+    private static async Task RunOneAsync(string csv, bool peers, List<string> extra)
+    {
+        var name = Path.GetFileName(csv);
+        var table = ChurnCsvTable.Load(csv);
+        var (trainRows, validRows, testRows) = table.StratifiedSplit(42);
+        var prep = table.FitPreprocessor(trainRows);
+        var train = ChurnCsvTable.Transform(prep, table.Rows, trainRows);
+        var test = ChurnCsvTable.Transform(prep, table.Rows, testRows);
+        var yTrain = table.LabelsOf(trainRows);
+        var yTest = table.LabelsOf(testRows);
+        _ = validRows;
+
+        var options = new GbdtBinaryTrainer.Options
+        {
+            NumberOfIterations = 100, LearningRate = 0.3, NumberOfLeaves = 63, MaximumDepth = 6, NumberOfThreads = 2, Seed = 42,
+
+            // XGBoost's defaults (reg_lambda 1, min_child_weight 1), so both sides regularize alike.
+            L2Regularization = 1, MinimumSumHessianPerLeaf = 1,
+        };
+
+        // Warm-up (JIT) on a slice, then the timed fits (median of 3).
+        var warm = train.SelectRows([.. Enumerable.Range(0, Math.Min(20_000, train.RowCount))]);
+        new GbdtBinaryTrainer(options).Fit(warm, yTrain.AsSpan(0, warm.RowCount));
+        var times = new List<double>();
+        GbdtModel? model = null;
+        for (var rep = 0; rep < 3; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            model = new GbdtBinaryTrainer(options).Fit(train, yTrain);
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+
+        var fit = times.Order().ElementAt(1);
+        var auc = BenchmarkAuc.Compute(yTest, model!.PredictProbabilities(test));
+        Console.WriteLine(Row(name, train.RowCount, "ChurnFlows GBDT", fit, auc, 1.0));
+        if (peers)
+        {
+            var results = await PeerBaselines.RunAsync(csv, "xgb,hgb");
+            foreach (var (peer, label) in new[] { ("xgb", "XGBoost hist"), ("hgb", "sklearn HGB") })
+            {
+                if (results.TryGetValue(peer, out var r))
+                {
+                    var peerFit = r.GetProperty("fit_s_2t").GetDouble();
+                    Console.WriteLine(Row(name, train.RowCount, label, peerFit, r.GetProperty("test_roc_auc").GetDouble(), peerFit / fit));
+                }
+            }
+        }
+
+        extra.Add($"{name}: fits {string.Join(", ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))} s; " + Scoring(model, test));
+        extra.Add($"{name}: " + Latency(model, prep, table, testRows));
+    }
+
+    private static string Row(string data, int rows, string model, double fit, double auc, double ratio) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {data} | {rows} | {model} | {fit:F3} | {auc:F4} | {ratio:F2} |");
+
+    private static string Scoring(GbdtModel model, ML.Data.FeatureMatrix test)
+    {
+        var destination = new double[test.RowCount];
+        model.Compiled.PredictRaw(test, destination, 2);
+        var times = new List<double>();
+        for (var rep = 0; rep < 5; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            model.Compiled.PredictRaw(test, destination, 2);
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+
+        var median = times.Order().ElementAt(2);
+        return string.Create(CultureInfo.InvariantCulture, $"batch scoring {test.RowCount} rows x {model.Trees.Count} trees on 2 threads: {test.RowCount / median / 1e6:F2} M rows/s (median of 5)");
+    }
+
+    private static string Latency(GbdtModel model, ChurnCsvPreprocessor prep, ChurnCsvTable table, int[] testRows)
+    {
+        var shap = new TreeShap(model);
+        var row = new double[prep.FeatureNames.Count];
+        var reasons = new FeatureContribution[3];
+        var samples = Math.Min(20_000, testRows.Length);
+        double sink = 0;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < samples; i++)
+            {
+                prep.TransformRow(table.Rows[testRows[i]], row);
+                sink += model.PredictProbability(row);
+                shap.TopReasons(row, reasons);
+            }
+
+            if (pass == 1)
+            {
+                var micros = sw.Elapsed.TotalMicroseconds / samples;
+                return string.Create(CultureInfo.InvariantCulture, $"single row transform + predict + top-3 TreeSHAP reasons: {micros:F1} µs mean over {samples} rows (1 thread; checksum {sink:F1})");
+            }
+        }
+
+        return string.Empty;
+    }
+}
