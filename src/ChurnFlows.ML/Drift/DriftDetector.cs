@@ -1,0 +1,124 @@
+using ChurnFlows.ML.Data;
+
+namespace ChurnFlows.ML.Drift;
+
+/// <summary>Compares current data with the reference histograms stored with a model (PSI and KS).</summary>
+public static class DriftDetector
+{
+    private const double Epsilon = 1e-4;
+
+    /// <summary>Population stability index: Σ (c − r) · ln(c / r) over bins, with proportions floored at 1e-4.</summary>
+    public static double Psi(FeatureHistogram reference, FeatureHistogram current)
+    {
+        var (r, c) = Proportions(reference, current);
+        var psi = 0.0;
+        for (var i = 0; i < r.Length; i++)
+        {
+            psi += (c[i] - r[i]) * Math.Log(c[i] / r[i]);
+        }
+
+        return psi;
+    }
+
+    /// <summary>Kolmogorov–Smirnov statistic: the largest gap between the two binned CDFs (non-missing values).</summary>
+    public static double Ks(FeatureHistogram reference, FeatureHistogram current)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(current);
+        double rTotal = reference.Counts.Sum(), cTotal = current.Counts.Sum();
+        if (rTotal == 0 || cTotal == 0)
+        {
+            return 0;
+        }
+
+        double rCum = 0, cCum = 0, ks = 0;
+        for (var i = 0; i < reference.Counts.Length; i++)
+        {
+            rCum += reference.Counts[i] / rTotal;
+            cCum += current.Counts[i] / cTotal;
+            ks = Math.Max(ks, Math.Abs(rCum - cCum));
+        }
+
+        return ks;
+    }
+
+    /// <summary>Bins every column of <paramref name="current"/> with the reference edges and compares.</summary>
+    public static DriftReport Compare(IReadOnlyList<FeatureHistogram> reference, FeatureMatrix current, DriftOptions? options = null, FeatureHistogram? predictionReference = null, ReadOnlySpan<double> predictions = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(current);
+        var histograms = new List<FeatureHistogram>();
+        foreach (var r in reference)
+        {
+            var index = current.FeatureNames.ToList().IndexOf(r.Name);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            var h = r.EmptyCopy();
+            foreach (var v in current.Column(index))
+            {
+                h.Add(v);
+            }
+
+            histograms.Add(h);
+        }
+
+        FeatureHistogram? predicted = null;
+        if (predictionReference is not null && !predictions.IsEmpty)
+        {
+            predicted = predictionReference.EmptyCopy();
+            foreach (var p in predictions)
+            {
+                predicted.Add(p);
+            }
+        }
+
+        return Compare(reference, histograms, options, predictionReference, predicted);
+    }
+
+    /// <summary>Compares accumulated histograms (e.g. from prediction logs) with the reference.</summary>
+    public static DriftReport Compare(IReadOnlyList<FeatureHistogram> reference, IReadOnlyList<FeatureHistogram> current, DriftOptions? options = null, FeatureHistogram? predictionReference = null, FeatureHistogram? currentPredictions = null)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(current);
+        options ??= new DriftOptions();
+        var count = current.Count == 0 ? 0 : current.Max(h => h.Total);
+        var enough = count >= options.MinimumCount;
+        FeatureDrift Judge(FeatureHistogram r, FeatureHistogram c)
+        {
+            var psi = Psi(r, c);
+            var ks = Ks(r, c);
+            var severity = !enough ? "none" : psi >= options.PsiDrift || ks >= options.KsDrift ? "drift" : psi >= options.PsiWarning ? "moderate" : "none";
+            return new FeatureDrift(r.Name, psi, ks, severity);
+        }
+
+        var features = current
+            .Select(c => (c, r: reference.FirstOrDefault(r => r.Name == c.Name)))
+            .Where(p => p.r is not null)
+            .Select(p => Judge(p.r!, p.c))
+            .OrderByDescending(f => f.Psi)
+            .ToList();
+        var prediction = predictionReference is not null && currentPredictions is not null ? Judge(predictionReference, currentPredictions) : null;
+        return new DriftReport(count, features, prediction, features.Any(f => f.Severity == "drift") || prediction?.Severity == "drift");
+    }
+
+    private static (double[] Reference, double[] Current) Proportions(FeatureHistogram reference, FeatureHistogram current)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(current);
+        if (reference.Counts.Length != current.Counts.Length)
+        {
+            throw new ArgumentException($"Histograms of '{reference.Name}' have different bin counts.", nameof(current));
+        }
+
+        double[] Of(FeatureHistogram h)
+        {
+            var total = Math.Max(1, h.Total);
+            return [.. h.Counts.Append(h.MissingCount).Select(c => Math.Max(Epsilon, c / (double)total))];
+        }
+
+        return (Of(reference), Of(current));
+    }
+}
