@@ -1,0 +1,97 @@
+using ChurnFlows.Durable.History;
+using Xunit;
+
+namespace ChurnFlows.Durable.Tests.Conformance;
+
+/// <summary>Sequences, fan-out, failures, retries, timers.</summary>
+public abstract partial class TaskHubConformanceTests
+{
+    [Fact]
+    public async Task Sequence_ThreeActivities_OutputInOrder()
+    {
+        var result = await RunAsync("Hello");
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("Hello Tokyo, Hello Seattle, Hello London", result.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task FanOutFanIn_ThousandActivities_SumsEveryResult()
+    {
+        var result = await RunAsync("FanOut", 1000);
+        Assert.Equal(1000L * 1001, result.ReadOutputAs<long>());
+    }
+
+    [Fact]
+    public async Task ActivityFailure_CaughtInOrchestrator_AsTaskFailedExceptionWithDetails()
+    {
+        var result = await RunAsync("CatchFailure");
+        Assert.Equal("Fail: System.InvalidOperationException: boom", result.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task ActivityFailure_Unhandled_FailsInstanceWithDetails()
+    {
+        var result = await RunAsync("Unhandled");
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Contains("unhandled boom", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownOrchestrator_FailsWithClearMessage()
+    {
+        var result = await RunAsync("NoSuchOrchestrator");
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Contains("No orchestrator named 'NoSuchOrchestrator'", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retry_FlakyActivity_SucceedsOnThirdAttemptAfterDurableBackoffTimers()
+    {
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync("Retry");
+        var result = await PumpUntilCompletedAsync(id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(3, result.ReadOutputAs<int>());
+        var history = await Client.GetOrchestrationHistoryAsync(id);
+        var timers = history.OfType<TimerCreatedEvent>().ToList();
+        Assert.Equal(2, timers.Count);
+        var scheduled = history.OfType<TaskScheduledEvent>().Select(e => e.Timestamp).ToList();
+        Assert.Equal(3, scheduled.Count);
+        Assert.True(scheduled[2] - scheduled[1] >= TimeSpan.FromMinutes(2), "second backoff doubles");
+    }
+
+    [Fact]
+    public async Task Retry_AlwaysFailing_GivesUpAfterMaxAttempts()
+    {
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync("RetryExhausted");
+        var result = await PumpUntilCompletedAsync(id, TimeSpan.FromSeconds(10));
+        Assert.Equal("gave up", result.ReadOutputAs<string>());
+        Assert.Equal(3, (await Client.GetOrchestrationHistoryAsync(id)).OfType<TaskScheduledEvent>().Count());
+    }
+
+    [Fact]
+    public async Task Timer_FiresOnlyWhenDue()
+    {
+        var start = Clock.GetUtcNow().UtcDateTime;
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync("Timer");
+        await WaitUntilAsync(async () => (await Client.GetOrchestrationHistoryAsync(id)).OfType<TimerCreatedEvent>().Any());
+        Clock.Advance(TimeSpan.FromMinutes(59));
+        await Task.Delay(100);
+        Assert.False((await Client.GetInstanceAsync(id))!.IsCompleted);
+
+        var result = await PumpUntilCompletedAsync(id, TimeSpan.FromMinutes(1));
+
+        Assert.True(result.ReadOutputAs<DateTime>() >= start.AddHours(1));
+    }
+
+    [Fact]
+    public async Task ScheduleNew_SameIdWhileRunning_IsRefused_UnlessReused()
+    {
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync("WaitEvent", null, new StartOrchestrationOptions("singleton"));
+        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() => Client.ScheduleNewOrchestrationInstanceAsync("WaitEvent", null, new StartOrchestrationOptions("singleton")));
+        var reused = await Client.ScheduleNewOrchestrationInstanceAsync("WaitEvent", null, new StartOrchestrationOptions("singleton") { Dedupe = DedupeMode.ReuseExisting });
+        Assert.Equal(id, reused);
+        await Client.RaiseEventAsync(id, "go", 1);
+        await Client.WaitForInstanceCompletionAsync(id, new CancellationTokenSource(Patience).Token);
+        await Client.ScheduleNewOrchestrationInstanceAsync("Hello", null, new StartOrchestrationOptions("singleton"));
+    }
+}
