@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using ChurnFlows.ML.Data;
+using ChurnFlows.ML.Evaluation;
 using ChurnFlows.ML.Explain;
+using ChurnFlows.ML.Features;
 using ChurnFlows.ML.Trees;
 
 namespace ChurnFlows.Benchmarks.Training;
@@ -9,7 +12,7 @@ namespace ChurnFlows.Benchmarks.Training;
 /// GBDT fit time and test ROC-AUC against XGBoost hist and scikit-learn HistGradientBoosting (run in
 /// the same process tree, same CSV, same machine), plus batch scoring throughput and single-row
 /// latency (transform + predict + top-3 TreeSHAP reasons).
-/// Usage: <c>gbdt-training [CSV ...] [--no-peers]</c>; default CSVs /tmp/churn-100k.csv /tmp/churn-1m.csv.
+/// Usage: <c>gbdt-training [CSV ...] [--no-peers]</c>; default: 100k- and 1M-row synthetic churn CSVs (seed 42), written on first use.
 /// </summary>
 public sealed class GbdtTrainingSuite : IBenchmarkSuite
 {
@@ -26,7 +29,7 @@ public sealed class GbdtTrainingSuite : IBenchmarkSuite
         var csvs = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         if (csvs.Length == 0)
         {
-            csvs = ["/tmp/churn-100k.csv", "/tmp/churn-1m.csv"];
+            csvs = [PeerScripts.SampleCsv(100_000), PeerScripts.SampleCsv(1_000_000)];
         }
 
         Console.WriteLine($"GBDT training benchmark, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores");
@@ -57,14 +60,14 @@ public sealed class GbdtTrainingSuite : IBenchmarkSuite
     private static async Task RunOneAsync(string csv, bool peers, List<string> extra)
     {
         var name = Path.GetFileName(csv);
-        var table = ChurnCsvTable.Load(csv);
-        var (trainRows, validRows, testRows) = table.StratifiedSplit(42);
-        var prep = table.FitPreprocessor(trainRows);
-        var train = ChurnCsvTable.Transform(prep, table.Rows, trainRows);
-        var test = ChurnCsvTable.Transform(prep, table.Rows, testRows);
-        var yTrain = table.LabelsOf(trainRows);
-        var yTest = table.LabelsOf(testRows);
-        _ = validRows;
+        var data = DatasetReader.ReadFile(csv).Dataset;
+        var split = DatasetSplit.Stratified(data.Labels, seed: 42);
+        var trainData = data.SelectRows(split.Train);
+        var testData = data.SelectRows(split.Test);
+        var pipeline = FeaturePipeline.Fit(trainData);
+        var train = pipeline.Transform(trainData);
+        var test = pipeline.Transform(testData);
+        var yTrain = trainData.Labels;
 
         var options = new GbdtBinaryTrainer.Options
         {
@@ -87,8 +90,8 @@ public sealed class GbdtTrainingSuite : IBenchmarkSuite
         }
 
         var fit = times.Order().ElementAt(1);
-        var auc = BenchmarkAuc.Compute(yTest, model!.PredictProbabilities(test));
-        Console.WriteLine(Row(name, train.RowCount, "ChurnFlows GBDT", fit, auc, 1.0));
+        var auc = BinaryClassificationEvaluator.AreaUnderRocCurve(model!.PredictProbabilities(test), testData.Labels);
+        Console.WriteLine(Row(name, train.RowCount, $"ChurnFlows GBDT ({train.ColumnCount} features)", fit, auc, 1.0));
         if (peers)
         {
             var results = await PeerBaselines.RunAsync(csv, "xgb,hgb");
@@ -103,13 +106,13 @@ public sealed class GbdtTrainingSuite : IBenchmarkSuite
         }
 
         extra.Add($"{name}: fits {string.Join(", ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))} s; " + Scoring(model, test));
-        extra.Add($"{name}: " + Latency(model, prep, table, testRows));
+        extra.Add($"{name}: " + Latency(model, pipeline, testData));
     }
 
     private static string Row(string data, int rows, string model, double fit, double auc, double ratio) =>
         string.Create(CultureInfo.InvariantCulture, $"| {data} | {rows} | {model} | {fit:F3} | {auc:F4} | {ratio:F2} |");
 
-    private static string Scoring(GbdtModel model, ML.Data.FeatureMatrix test)
+    private static string Scoring(GbdtModel model, FeatureMatrix test)
     {
         var destination = new double[test.RowCount];
         model.Compiled.PredictRaw(test, destination, 2);
@@ -125,19 +128,26 @@ public sealed class GbdtTrainingSuite : IBenchmarkSuite
         return string.Create(CultureInfo.InvariantCulture, $"batch scoring {test.RowCount} rows x {model.Trees.Count} trees on 2 threads: {test.RowCount / median / 1e6:F2} M rows/s (median of 5)");
     }
 
-    private static string Latency(GbdtModel model, ChurnCsvPreprocessor prep, ChurnCsvTable table, int[] testRows)
+    private static string Latency(GbdtModel model, FeaturePipeline pipeline, TabularDataset testData)
     {
+        var inputs = pipeline.InputColumns.Select(c => testData.Columns[c]).ToArray();
+        var cells = new double[inputs.Length];
         var shap = new TreeShap(model);
-        var row = new double[prep.FeatureNames.Count];
+        var row = new double[pipeline.Features.Count];
         var reasons = new FeatureContribution[3];
-        var samples = Math.Min(20_000, testRows.Length);
+        var samples = Math.Min(20_000, testData.RowCount);
         double sink = 0;
         for (var pass = 0; pass < 2; pass++)
         {
             var sw = Stopwatch.StartNew();
             for (var i = 0; i < samples; i++)
             {
-                prep.TransformRow(table.Rows[testRows[i]], row);
+                for (var c = 0; c < cells.Length; c++)
+                {
+                    cells[c] = inputs[c][i];
+                }
+
+                pipeline.TransformRow(cells, row);
                 sink += model.PredictProbability(row);
                 shap.TopReasons(row, reasons);
             }

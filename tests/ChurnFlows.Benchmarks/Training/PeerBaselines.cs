@@ -6,7 +6,7 @@ namespace ChurnFlows.Benchmarks.Training;
 /// <summary>Runs the peer script (XGBoost hist, scikit-learn HistGradientBoosting) as a subprocess and reads its JSON lines.</summary>
 internal static class PeerBaselines
 {
-    public const string Script = "/work/shared/peers/baselines.py";
+    public static string Script => PeerScripts.Path("baselines.py");
 
     public static async Task<Dictionary<string, JsonElement>> RunAsync(string csv, string models)
     {
