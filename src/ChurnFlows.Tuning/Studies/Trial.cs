@@ -41,9 +41,18 @@ public sealed class Trial
     /// <summary>Returns whether the pruner says to stop this trial now.</summary>
     public bool ShouldPrune() => _study.Locked(() => _study.Pruner.Prune(_study.State, Frozen));
 
-    private object Suggest(string name, ParameterDistribution distribution)
+    /// <summary>Suggests a value from any distribution (double, int or string, per its kind).</summary>
+    public object Suggest(string name, ParameterDistribution distribution)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(distribution);
+        _ = distribution switch
+        {
+            FloatDistribution f => f.Validate(name),
+            IntDistribution i => i.Validate(name),
+            CategoricalDistribution c => (ParameterDistribution)c.Validate(name),
+            _ => distribution,
+        };
         return _study.Locked(() =>
         {
             if (Frozen.Distributions.TryGetValue(name, out var existing))

@@ -1,0 +1,47 @@
+using ChurnFlows.ML.Features;
+using ChurnFlows.ML.Synthetic;
+using ChurnFlows.Tuning.Objectives;
+using ChurnFlows.Tuning.Pruners;
+using ChurnFlows.Tuning.Studies;
+
+namespace ChurnFlows.Tuning.Tests.Objectives;
+
+public class GbdtObjectiveTests
+{
+    private static GbdtObjective Objective()
+    {
+        var data = SyntheticChurnGenerator.Generate(new() { Rows = 4_000, Seed = 3 });
+        var split = DatasetSplit.Stratified(data.Labels, seed: 3);
+        var train = data.SelectRows(split.Train);
+        var valid = data.SelectRows(split.Validation);
+        var pipeline = FeaturePipeline.Fit(train);
+        return new GbdtObjective(pipeline.Transform(train), train.Labels, pipeline.Transform(valid), valid.Labels, new GbdtObjective.Options { MaximumIterations = 120, EarlyStoppingRounds = 20 });
+    }
+
+    [Fact]
+    public void Optimize_WithMedianPruner_ReportsCurvesAndFindsAGoodModel()
+    {
+        var study = Study.Create(StudyDirection.Maximize, seed: 7, pruner: new MedianPruner(NumberOfStartupTrials: 3));
+
+        study.Optimize(Objective().Evaluate, 12);
+
+        Assert.True(study.BestValue > 0.85, $"best validation AUC {study.BestValue:F4}");
+        Assert.All(study.State.Trials, t => Assert.NotEmpty(t.IntermediateValues));
+        Assert.All(study.State.Trials.Where(t => t.State == TrialState.Pruned), t => Assert.True(t.LastStep < 120));
+        Assert.Contains("learning_rate", study.BestParams.Keys);
+    }
+
+    [Fact]
+    public void Run_PresampledBatchTrial_UsesItsParameters()
+    {
+        var study = Study.Create(StudyDirection.Maximize, seed: 1, pruner: new NopPruner());
+        var trial = study.AskBatch(1, GbdtObjective.DefaultSearchSpace)[0];
+        var leaves = (int)trial.Params["num_leaves"];
+
+        var result = Objective().Run(trial);
+
+        Assert.Equal(leaves.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Parameters["NumberOfLeaves"]);
+        Assert.InRange(result.AreaUnderRocCurve, 0.6, 1.0);
+        Assert.False(result.Pruned);
+    }
+}
