@@ -1,7 +1,40 @@
+using ChurnFlows.Functions.Cli;
+using ChurnFlows.ML.Synthetic;
+
+// Verbs: demo [--rows N --trials N --seed N --connection S] | sample-data PATH [--rows N --seed N] | (none): serve.
+if (args.Length > 0 && args[0] is "demo" or "sample-data")
+{
+    try
+    {
+        if (args[0] == "demo")
+        {
+            return await DemoCommand.RunAsync(DemoOptions.Parse(args[1..]), Console.Out);
+        }
+
+        if (args.Length < 2)
+        {
+            await Console.Error.WriteLineAsync("usage: sample-data PATH [--rows N] [--seed N]");
+            return 2;
+        }
+
+        var options = DemoOptions.Parse(args[2..]);
+        SyntheticChurnGenerator.WriteCsvFile(args[1], new SyntheticChurnOptions { Rows = options.Rows, Seed = options.Seed });
+        Console.WriteLine($"wrote {options.Rows:N0} customers (seed {options.Seed}) to {args[1]}");
+        return 0;
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException or Azure.RequestFailedException)
+    {
+        await Console.Error.WriteLineAsync($"error: {e.Message}");
+        return 1;
+    }
+}
+
 var builder = WebApplication.CreateBuilder(args);
 var app = builder.Build();
-app.MapGet("/api/health", () => Results.Ok(new { status = "ok" }));
+app.MapGet("/", () => Results.Ok(new { service = "ChurnFlows" }));
+app.MapGet("/api/health", () => Results.Ok(new { status = "ok", version = typeof(DemoCommand).Assembly.GetName().Version?.ToString() }));
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so integration tests can host the app.</summary>
 public partial class Program;

@@ -6,8 +6,8 @@ internal readonly record struct Customer(
     double EmailsSent, double EmailsOpened, double DaysSincePurchase, double DaysSinceLogin, double Logins30,
     double Products, double UsageScore, bool Churned)
 {
-    private const double Strength = 1.8;
-    private const double Intercept = 7.3;
+    private const double Strength = 2.3;
+    private const double Intercept = 9.0;
 
     public static Customer Sample(Random r, SyntheticChurnOptions o)
     {

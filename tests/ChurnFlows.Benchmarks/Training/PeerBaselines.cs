@@ -8,9 +8,9 @@ internal static class PeerBaselines
 {
     public static string Script => PeerScripts.Path("baselines.py");
 
-    public static async Task<Dictionary<string, JsonElement>> RunAsync(string csv, string models)
+    public static async Task<Dictionary<string, JsonElement>> RunAsync(string csv, string models, int trials = 50)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3", [Script, csv, "--models", models, "--repeats", "1"])
+        var start = new ProcessStartInfo("/usr/bin/python3", [Script, csv, "--models", models, "--repeats", "1", "--trials", trials.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
