@@ -73,7 +73,7 @@ public sealed class TrainingService(TrainingOptions? options = null)
             Model = model,
             Threshold = threshold,
             Metrics = metrics,
-            ReferenceHistograms = [.. Enumerable.Range(0, xTrain.ColumnCount).Select(j => FeatureHistogram.Fit(xTrain.FeatureNames[j], xTrain.Column(j)))],
+            ReferenceHistograms = FeatureHistogram.FitAll(xTrain),
             PredictionHistogram = FeatureHistogram.Fit("prediction", testProbabilities),
             Lineage = lineage with { Parameters = study.BestTrial.ExternalParams.ToDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture)!), TrainingRows = train.RowCount },
         };

@@ -51,6 +51,13 @@ public sealed record FeatureHistogram
         return histogram;
     }
 
+    /// <summary>Fits one histogram per column of <paramref name="features"/> (the model's drift reference).</summary>
+    public static IReadOnlyList<FeatureHistogram> FitAll(ChurnFlows.ML.Data.FeatureMatrix features, int bins = 10)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return [.. Enumerable.Range(0, features.ColumnCount).Select(j => Fit(features.FeatureNames[j], features.Column(j), bins))];
+    }
+
     /// <summary>Returns an empty histogram with the same bins (to accumulate new data into).</summary>
     public FeatureHistogram EmptyCopy() => new() { Name = Name, Edges = Edges, Counts = new long[Counts.Length] };
 

@@ -66,18 +66,23 @@ internal static class NormalMath
         return Math.Clamp(x, low, high);
     }
 
-    /// <summary>log of the truncated-normal density at x, or of its mass over [x − step/2, x + step/2] when step &gt; 0.</summary>
-    public static double LogTruncatedDensity(double x, double mu, double sigma, double low, double high, double step)
+    /// <summary>log of the normal mass inside [low, high] (the truncation normalizer).</summary>
+    public static double LogTruncationMass(double mu, double sigma, double low, double high) =>
+        Math.Log(Math.Max(Cdf((high - mu) / sigma) - Cdf((low - mu) / sigma), 1e-300));
+
+    /// <summary>
+    /// log of the truncated-normal density at x, or of its mass over [x − step/2, x + step/2] when step &gt; 0;
+    /// <paramref name="logMass"/> is <see cref="LogTruncationMass"/> for the same kernel.
+    /// </summary>
+    public static double LogTruncatedDensity(double x, double mu, double sigma, double low, double high, double step, double logMass)
     {
-        var z = Cdf((high - mu) / sigma) - Cdf((low - mu) / sigma);
-        z = Math.Max(z, 1e-300);
         if (step > 0)
         {
             var mass = Cdf((Math.Min(x + (step / 2), high) - mu) / sigma) - Cdf((Math.Max(x - (step / 2), low) - mu) / sigma);
-            return Math.Log(Math.Max(mass, 1e-300)) - Math.Log(z);
+            return Math.Log(Math.Max(mass, 1e-300)) - logMass;
         }
 
-        return LogPdf((x - mu) / sigma) - Math.Log(sigma) - Math.Log(z);
+        return LogPdf((x - mu) / sigma) - Math.Log(sigma) - logMass;
     }
 
     /// <summary>log Σ exp(values).</summary>

@@ -13,6 +13,7 @@ internal sealed class ParzenEstimator
     private readonly double[] _logWeights;
     private readonly double[][] _mus;
     private readonly double[][] _sigmas;
+    private readonly double[][] _logNormalizers;
     private readonly double[][][] _categorical;
 
     public ParzenEstimator(IReadOnlyList<Dimension> dims, IReadOnlyList<double[]> observations, bool multivariate)
@@ -25,6 +26,7 @@ internal sealed class ParzenEstimator
         _mus = new double[dims.Count][];
         _sigmas = new double[dims.Count][];
         _categorical = new double[dims.Count][][];
+        _logNormalizers = new double[dims.Count][];
         for (var d = 0; d < dims.Count; d++)
         {
             var dim = dims[d];
@@ -36,6 +38,7 @@ internal sealed class ParzenEstimator
 
             var values = observations.Select(o => o[d]).ToArray();
             (_mus[d], _sigmas[d]) = NumericalKernels(dim, values, multivariate, dims.Count);
+            _logNormalizers[d] = [.. _mus[d].Select((mu, k) => NormalMath.LogTruncationMass(mu, _sigmas[d][k], dim.Low, dim.High))];
         }
     }
 
@@ -87,7 +90,7 @@ internal sealed class ParzenEstimator
                 var dim = _dims[d];
                 sum += dim.Choices > 0
                     ? Math.Log(Math.Max(_categorical[d][k][(int)point[d]], 1e-300))
-                    : NormalMath.LogTruncatedDensity(point[d], _mus[d][k], _sigmas[d][k], dim.Low, dim.High, dim.Step);
+                    : NormalMath.LogTruncatedDensity(point[d], _mus[d][k], _sigmas[d][k], dim.Low, dim.High, dim.Step, _logNormalizers[d][k]);
             }
 
             terms[k] = sum;

@@ -26,7 +26,7 @@ public class ModelArtifactSerializerTests
             Model = model,
             Threshold = 0.37,
             Metrics = BinaryClassificationEvaluator.Evaluate(p, data.Labels),
-            ReferenceHistograms = [.. Enumerable.Range(0, x.ColumnCount).Select(j => FeatureHistogram.Fit(x.FeatureNames[j], x.Column(j)))],
+            ReferenceHistograms = FeatureHistogram.FitAll(x),
             PredictionHistogram = FeatureHistogram.Fit("prediction", p),
             Lineage = new ModelLineage { DatasetSha256 = "abc", Parameters = new Dictionary<string, string> { ["leaves"] = "31" }, TrainingRows = 2000 },
         }, x);

@@ -32,7 +32,7 @@ public class DriftDetectorTests
         var train = SyntheticChurnGenerator.Generate(new() { Rows = 5000, Seed = 1 });
         var pipeline = FeaturePipeline.Fit(train);
         var x = pipeline.Transform(train);
-        var reference = Enumerable.Range(0, x.ColumnCount).Select(j => FeatureHistogram.Fit(x.FeatureNames[j], x.Column(j))).ToList();
+        var reference = FeatureHistogram.FitAll(x);
 
         var calm = DriftDetector.Compare(reference, pipeline.Transform(SyntheticChurnGenerator.Generate(new() { Rows = 3000, Seed = 2 })));
         var drifted = DriftDetector.Compare(reference, pipeline.Transform(SyntheticChurnGenerator.Generate(new() { Rows = 3000, Seed = 3, Drift = 1.5 })));
