@@ -1,5 +1,10 @@
 using ChurnFlows.Functions.Cli;
+using ChurnFlows.Functions.Http;
+using ChurnFlows.Lifecycle;
+using ChurnFlows.Lifecycle.Registry;
+using ChurnFlows.Lifecycle.Serving;
 using ChurnFlows.ML.Synthetic;
+using ChurnFlows.Storage;
 
 // Verbs: demo [--rows N --trials N --seed N --connection S] | sample-data PATH [--rows N --seed N] | (none): serve.
 if (args.Length > 0 && args[0] is "demo" or "sample-data")
@@ -30,7 +35,13 @@ if (args.Length > 0 && args[0] is "demo" or "sample-data")
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+builder.Services.AddProblemDetails();
+builder.Services.AddSingleton(sp => StorageAccount.FromConnectionString(sp.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true"));
+builder.Services.AddSingleton(sp => new ModelCache(new ModelStore(new ChurnContainers(sp.GetRequiredService<StorageAccount>()).Models), TimeSpan.FromSeconds(5)));
 var app = builder.Build();
+app.UseExceptionHandler();
+app.MapPredictionEndpoints();
 app.MapGet("/", () => Results.Ok(new { service = "ChurnFlows" }));
 app.MapGet("/api/health", () => Results.Ok(new { status = "ok", version = typeof(DemoCommand).Assembly.GetName().Version?.ToString() }));
 await app.RunAsync();

@@ -4,6 +4,7 @@ using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Functions.Tests.Cli;
 
+[Collection(ProductionModelCollection.Name)]
 public class DemoCommandTests
 {
     [Fact]

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using ChurnFlows.Lifecycle.Serving;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChurnFlows.Functions.Http;
+
+/// <summary>
+/// <c>POST /api/predict</c> (one customer) and <c>POST /api/predict/batch</c> (a JSON array), served by the
+/// Production model. Bad input gets 400 problem+json naming every bad field; a body over the limit gets
+/// 413; no promoted model yet gets 503. Client errors never produce a 500.
+/// </summary>
+public static class PredictionEndpoints
+{
+    /// <summary>The largest single-customer body accepted.</summary>
+    public const long MaxSingleBodyBytes = 64 * 1024;
+
+    /// <summary>The largest batch body accepted.</summary>
+    public const long MaxBatchBodyBytes = 16 * 1024 * 1024;
+
+    /// <summary>Maps the prediction routes.</summary>
+    public static IEndpointRouteBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/predict", PredictAsync);
+        app.MapPost("/api/predict/batch", PredictBatchAsync);
+        app.MapGet("/api/models/current", CurrentAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<PredictionResult>, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, ModelCache models, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadJsonAsync(request, MaxSingleBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (body)
+        {
+            var model = await models.GetAsync(cancellationToken);
+            if (model is null)
+            {
+                return NoModel();
+            }
+
+            var errors = new List<FieldError>();
+            var result = PredictionService.Predict(model, body!.RootElement, errors);
+            return result is null ? Invalid(errors) : TypedResults.Ok(result);
+        }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, ModelCache models, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadJsonAsync(request, MaxBatchBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (body)
+        {
+            var root = body!.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return Invalid([new FieldError("$", "expected a JSON array of customers")]);
+            }
+
+            var count = root.GetArrayLength();
+            if (count is 0 or > PredictionService.MaxBatchSize)
+            {
+                return Invalid([new FieldError("$", $"a batch holds 1 to {PredictionService.MaxBatchSize} customers; this one has {count}")]);
+            }
+
+            var model = await models.GetAsync(cancellationToken);
+            if (model is null)
+            {
+                return NoModel();
+            }
+
+            var errors = new List<FieldError>();
+            var results = new List<PredictionResult>(count);
+            var i = 0;
+            foreach (var customer in root.EnumerateArray())
+            {
+                if (PredictionService.Predict(model, customer, errors, $"[{i++}].") is { } result)
+                {
+                    results.Add(result);
+                }
+            }
+
+            return errors.Count > 0 ? Invalid(errors) : TypedResults.Ok<IReadOnlyList<PredictionResult>>(results);
+        }
+    }
+
+    private static async Task<Results<Ok<CurrentModel>, ProblemHttpResult>> CurrentAsync(ModelCache models, CancellationToken cancellationToken)
+    {
+        var model = await models.GetAsync(cancellationToken);
+        return model is null ? NoModel() : TypedResults.Ok(new CurrentModel(model.Artifact.Version, model.Artifact.CreatedAt, model.Artifact.Threshold, model.Artifact.Metrics?.AreaUnderRocCurve, model.Artifact.Lineage.DatasetSha256));
+    }
+
+    private static async Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadJsonAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return (null, TypedResults.Problem($"The body is {request.ContentLength} bytes; this endpoint accepts at most {limit}.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large"));
+        }
+
+        try
+        {
+            using var limited = new MemoryStream();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (limited.Length + read > limit)
+                {
+                    return (null, TypedResults.Problem($"The body exceeds {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large"));
+                }
+
+                limited.Write(buffer, 0, read);
+            }
+
+            limited.Position = 0;
+            return (await JsonDocument.ParseAsync(limited, cancellationToken: cancellationToken), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, TypedResults.Problem($"The body is not valid JSON: {e.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON"));
+        }
+    }
+
+    private static ProblemHttpResult NoModel() =>
+        TypedResults.Problem("No model has been promoted to Production yet; run a retrain (or the demo) first.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "No model in Production");
+
+    private static ValidationProblem Invalid(IEnumerable<FieldError> errors) =>
+        TypedResults.ValidationProblem(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Problem).ToArray()), title: "The request has invalid fields");
+
+    /// <summary>The served model's summary.</summary>
+    /// <param name="Version">The version.</param>
+    /// <param name="CreatedAt">When it was trained.</param>
+    /// <param name="Threshold">Its decision threshold.</param>
+    /// <param name="AreaUnderRocCurve">Its holdout ROC-AUC.</param>
+    /// <param name="DatasetSha256">The training data's hash.</param>
+    public sealed record CurrentModel(string Version, DateTimeOffset CreatedAt, double Threshold, double? AreaUnderRocCurve, string DatasetSha256);
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace ChurnFlows.Lifecycle.Serving;
+
+/// <summary>Scores customers with the served model: probability, decision, confidence and top-3 TreeSHAP reasons.</summary>
+public static class PredictionService
+{
+    /// <summary>The most customers one batch may hold.</summary>
+    public const int MaxBatchSize = 10_000;
+
+    /// <summary>Scores one customer; problems with the request are returned in <paramref name="errors"/> (and the result is null).</summary>
+    public static PredictionResult? Predict(ServingModel model, JsonElement customer, List<FieldError> errors, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var pipeline = model.Artifact.Pipeline;
+        Span<double> inputs = stackalloc double[pipeline.InputColumns.Count];
+        var before = errors.Count;
+        var id = model.Reader.Read(customer, inputs, errors, prefix);
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        var features = new double[pipeline.Features.Count];
+        pipeline.TransformRow(inputs, features);
+        var probability = model.Artifact.Model.PredictProbability(features);
+        var threshold = model.Artifact.Threshold;
+        var confidence = probability >= threshold ? (probability - threshold) / Math.Max(1e-9, 1 - threshold) : (threshold - probability) / Math.Max(1e-9, threshold);
+        var reasons = model.Explainer.TopReasons(features, 3)
+            .Select(r => new PredictionReason(r.Name, double.IsNaN(r.Value) ? null : r.Value, r.Contribution))
+            .ToList();
+        return new PredictionResult(id, probability, probability >= threshold, Math.Clamp(confidence, 0, 1), model.Artifact.Version, reasons);
+    }
+}
