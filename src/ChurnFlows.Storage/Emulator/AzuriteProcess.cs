@@ -8,8 +8,8 @@ namespace ChurnFlows.Storage.Emulator;
 
 /// <summary>
 /// A running Azurite (blob, queue and table) started from the pinned npm package, on chosen or
-/// free ports, with its own data folder. Disposing stops it (the whole process tree); it is also
-/// stopped when this process exits normally.
+/// free ports, with its own data folder. Disposing stops it gracefully (so it saves its data), then
+/// kills what is left of the process tree; when this process exits first, it is killed at once.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -108,7 +108,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        Stop();
+        Stop(graceful: true);
         _process.Dispose();
         if (_ownsDataDirectory)
         {
@@ -149,12 +149,20 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    private void OnProcessExit(object? sender, EventArgs e) => Stop();
+    // At process exit there is no time for a graceful stop; the data folder is a scratch one then.
+    private void OnProcessExit(object? sender, EventArgs e) => Stop(graceful: false);
 
-    private void Stop()
+    private void Stop(bool graceful)
     {
         try
         {
+            if (graceful && !_process.HasExited && !OperatingSystem.IsWindows())
+            {
+                // Azurite keeps its metadata in memory and saves it on a graceful exit; a hard kill can lose recent writes.
+                _ = NativeMethods.SendSignal(_process.Id, NativeMethods.TerminateSignal);
+                _process.WaitForExit(5000);
+            }
+
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
