@@ -17,6 +17,8 @@ public sealed class ChurnContainers
         Quarantine = blobs.GetBlobContainerClient("churn-quarantine");
         Models = blobs.GetBlobContainerClient("churn-models");
         Reports = blobs.GetBlobContainerClient("churn-reports");
+        Gold = blobs.GetBlobContainerClient("churn-gold");
+        Predictions = blobs.GetBlobContainerClient("churn-predictions");
     }
 
     /// <summary>Gets the drop zone for new CSVs.</summary>
@@ -37,10 +39,16 @@ public sealed class ChurnContainers
     /// <summary>Gets validation, tuning and evaluation reports.</summary>
     public BlobContainerClient Reports { get; }
 
+    /// <summary>Gets feature matrices and splits prepared for training, by dataset and seed.</summary>
+    public BlobContainerClient Gold { get; }
+
+    /// <summary>Gets prediction logs (append blobs by hour) and posted outcomes.</summary>
+    public BlobContainerClient Predictions { get; }
+
     /// <summary>Creates every container that is missing.</summary>
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var c in new[] { Incoming, Bronze, Silver, Quarantine, Models, Reports })
+        foreach (var c in new[] { Incoming, Bronze, Silver, Quarantine, Models, Reports, Gold, Predictions })
         {
             await c.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }

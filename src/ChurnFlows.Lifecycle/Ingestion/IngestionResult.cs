@@ -9,4 +9,6 @@ namespace ChurnFlows.Lifecycle.Ingestion;
 /// <param name="DatasetBlob">The silver blob (accepted) or quarantined blob (rejected).</param>
 /// <param name="ReportBlob">The validation report's blob.</param>
 /// <param name="Report">The validation report.</param>
-public sealed record IngestionResult(string Sha256, bool AlreadyRecorded, bool Accepted, string DatasetBlob, string ReportBlob, ValidationReport Report);
+/// <param name="Rows">Rows read without error.</param>
+/// <param name="PositiveRate">Share of churned customers among them.</param>
+public sealed record IngestionResult(string Sha256, bool AlreadyRecorded, bool Accepted, string DatasetBlob, string ReportBlob, ValidationReport Report, int Rows, double PositiveRate);

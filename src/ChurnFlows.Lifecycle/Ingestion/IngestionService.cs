@@ -47,6 +47,6 @@ public sealed class IngestionService(ChurnContainers containers, DatasetSchema? 
         var reportBlob = accepted ? $"validation/{sha}.json" : $"{sha}/validation-report.json";
         var reportContainer = accepted ? containers.Reports : containers.Quarantine;
         await reportContainer.GetBlobClient(reportBlob).UploadAsync(BinaryData.FromString(report.ToJson()), new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
-        return new IngestionResult(sha, alreadyRecorded, accepted, $"{(accepted ? containers.Silver.Name : containers.Quarantine.Name)}/{target.Name}", $"{reportContainer.Name}/{reportBlob}", report);
+        return new IngestionResult(sha, alreadyRecorded, accepted, $"{(accepted ? containers.Silver.Name : containers.Quarantine.Name)}/{target.Name}", $"{reportContainer.Name}/{reportBlob}", report, read.Dataset.RowCount, read.Dataset.PositiveRate);
     }
 }

@@ -1,9 +1,11 @@
 using System.Globalization;
+using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.ML.Artifacts;
 using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Drift;
 using ChurnFlows.ML.Evaluation;
 using ChurnFlows.ML.Features;
+using ChurnFlows.ML.Schema;
 using ChurnFlows.ML.Trees;
 using ChurnFlows.Tuning.Objectives;
 using ChurnFlows.Tuning.Pruners;
@@ -32,17 +34,8 @@ public sealed class TrainingService(TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(lineage);
-        var split = DatasetSplit.Stratified(data.Labels, _options.Seed);
-        var (train, valid, test) = (data.SelectRows(split.Train), data.SelectRows(split.Validation), data.SelectRows(split.Test));
-        var pipeline = FeaturePipeline.Fit(train);
-        var (xTrain, xValid, xTest) = (pipeline.Transform(train), pipeline.Transform(valid), pipeline.Transform(test));
-        var objective = new GbdtObjective(xTrain, train.Labels, xValid, valid.Labels, new GbdtObjective.Options
-        {
-            MaximumIterations = _options.MaximumIterations,
-            EarlyStoppingRounds = _options.EarlyStoppingRounds,
-            NumberOfThreads = Math.Max(1, Environment.ProcessorCount / _options.Parallelism),
-            Seed = _options.Seed,
-        });
+        var (gold, pipeline) = GoldDataset.Prepare(data, _options.Seed);
+        var objective = CreateObjective(gold, Math.Max(1, Environment.ProcessorCount / _options.Parallelism));
         var study = Study.Create(StudyDirection.Maximize, _options.Seed, pruner: new MedianPruner(), name: $"retrain-{version}");
         study.Optimize(trial =>
         {
@@ -59,25 +52,55 @@ public sealed class TrainingService(TrainingOptions? options = null)
             }
         }, _options.Trials, parallelism: _options.Parallelism);
 
-        var final = objective.TrainerOptions(study.GetTrial(study.BestTrial.Number));
-        final.ValidationMetric = new GbdtValidationMetric("AUC", (labels, scores) => BinaryClassificationEvaluator.AreaUnderRocCurve(scores, labels), HigherIsBetter: true);
-        var model = new GbdtBinaryTrainer(final).Fit(xTrain, train.Labels, default, xValid, valid.Labels);
-        var threshold = ChooseThreshold(model.PredictProbabilities(xValid), valid.Labels);
-        var testProbabilities = model.PredictProbabilities(xTest);
-        var metrics = BinaryClassificationEvaluator.Evaluate(testProbabilities, test.Labels, threshold);
-        var artifact = new ModelArtifact
+        var artifact = FitCandidate(data.Schema, pipeline, gold, objective.TrainerOptions(study.GetTrial(study.BestTrial.Number)), version, lineage with { Parameters = Describe(study.BestTrial) });
+        return new TrainingOutcome(artifact, StudyReport.From(study.State), Gate(artifact.Metrics!));
+    }
+
+    /// <summary>The tuning objective over a prepared dataset: validation ROC-AUC of the GBDT, with early stopping and pruning.</summary>
+    public GbdtObjective CreateObjective(GoldDataset gold, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(gold);
+        return new GbdtObjective(gold.Train.Features, gold.Train.Labels, gold.Validation.Features, gold.Validation.Labels, new GbdtObjective.Options
+        {
+            MaximumIterations = _options.MaximumIterations,
+            EarlyStoppingRounds = _options.EarlyStoppingRounds,
+            NumberOfThreads = threads,
+            Seed = _options.Seed,
+        });
+    }
+
+    /// <summary>
+    /// Fits the final model with <paramref name="trainer"/> options, chooses its threshold on validation,
+    /// evaluates it on the holdout and packs everything serving and drift monitoring need into an artifact.
+    /// </summary>
+    public ModelArtifact FitCandidate(DatasetSchema schema, FeaturePipeline pipeline, GoldDataset gold, GbdtBinaryTrainer.Options trainer, string version, ModelLineage lineage)
+    {
+        ArgumentNullException.ThrowIfNull(gold);
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(lineage);
+        trainer.ValidationMetric = new GbdtValidationMetric("AUC", (labels, scores) => BinaryClassificationEvaluator.AreaUnderRocCurve(scores, labels), HigherIsBetter: true);
+        var model = new GbdtBinaryTrainer(trainer).Fit(gold.Train.Features, gold.Train.Labels, default, gold.Validation.Features, gold.Validation.Labels);
+        var threshold = ChooseThreshold(model.PredictProbabilities(gold.Validation.Features), gold.Validation.Labels);
+        var testProbabilities = model.PredictProbabilities(gold.Test.Features);
+        return new ModelArtifact
         {
             Version = version,
-            Schema = data.Schema,
+            Schema = schema,
             Pipeline = pipeline,
             Model = model,
             Threshold = threshold,
-            Metrics = metrics,
-            ReferenceHistograms = FeatureHistogram.FitAll(xTrain),
+            Metrics = BinaryClassificationEvaluator.Evaluate(testProbabilities, gold.Test.Labels, threshold),
+            ReferenceHistograms = FeatureHistogram.FitAll(gold.Train.Features),
             PredictionHistogram = FeatureHistogram.Fit("prediction", testProbabilities),
-            Lineage = lineage with { Parameters = study.BestTrial.ExternalParams.ToDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture)!), TrainingRows = train.RowCount },
+            Lineage = lineage with { TrainingRows = gold.Train.Rows.Length },
         };
-        return new TrainingOutcome(artifact, StudyReport.From(study.State), Gate(metrics));
+    }
+
+    /// <summary>A trial's parameters as the lineage records them.</summary>
+    public static Dictionary<string, string> Describe(FrozenTrial trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        return trial.ExternalParams.ToDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture)!, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -108,16 +131,6 @@ public sealed class TrainingService(TrainingOptions? options = null)
     }
 
     /// <summary>Applies the absolute promotion gates to holdout metrics.</summary>
-    public PromotionDecision Gate(EvaluationReport metrics)
-    {
-        ArgumentNullException.ThrowIfNull(metrics);
-        var t = _options.Thresholds;
-        var checks = new (bool Ok, string Text)[]
-        {
-            (metrics.AreaUnderRocCurve >= t.MinimumAreaUnderRocCurve, $"ROC-AUC {metrics.AreaUnderRocCurve:F4} vs minimum {t.MinimumAreaUnderRocCurve:F2}"),
-            (metrics.Recall >= t.MinimumRecall, $"recall {metrics.Recall:F3} vs minimum {t.MinimumRecall:F2}"),
-            (metrics.Precision >= t.MinimumPrecision, $"precision {metrics.Precision:F3} vs minimum {t.MinimumPrecision:F2}"),
-        };
-        return new PromotionDecision(checks.All(c => c.Ok), [.. checks.Select(c => string.Create(CultureInfo.InvariantCulture, $"{(c.Ok ? "pass" : "FAIL")}: {c.Text}"))]);
-    }
+    public PromotionDecision Gate(EvaluationReport metrics) =>
+        PromotionGate.Decide(ModelMetrics.From(metrics), null, _options.Thresholds, 0);
 }

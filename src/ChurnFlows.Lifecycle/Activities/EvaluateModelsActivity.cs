@@ -1,0 +1,41 @@
+using ChurnFlows.Durable;
+using ChurnFlows.Lifecycle.Orchestration;
+using ChurnFlows.Lifecycle.Registry;
+using ChurnFlows.ML.Artifacts;
+using ChurnFlows.ML.Data;
+using ChurnFlows.ML.Evaluation;
+
+namespace ChurnFlows.Lifecycle.Activities;
+
+/// <summary>
+/// Scores the candidate and the current champion on the same holdout rows, each through its own
+/// feature pipeline and at its own threshold, so the gate compares like with like.
+/// </summary>
+public sealed class EvaluateModelsActivity(LifecycleServices services) : TaskActivity<EvaluationRequest, EvaluationOutcome>
+{
+    /// <inheritdoc />
+    public override async Task<EvaluationOutcome> RunAsync(TaskActivityContext context, EvaluationRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var ct = context.CancellationToken;
+        var gold = await services.Gold.LoadAsync(input.Gold.BlobName, ct).ConfigureAwait(false);
+        var silver = await services.Gold.LoadSilverAsync(input.Gold.DatasetSha256, ct).ConfigureAwait(false);
+        var holdout = silver.SelectRows(gold.Test.Rows);
+        var candidate = Score(await services.Models.LoadAsync(input.CandidateVersion, ct).ConfigureAwait(false), holdout);
+        var championVersion = await services.Models.GetProductionVersionAsync(ct).ConfigureAwait(false);
+        if (championVersion is null || championVersion == input.CandidateVersion)
+        {
+            return new EvaluationOutcome(candidate, null, null);
+        }
+
+        var champion = Score(await services.Models.LoadAsync(championVersion, ct).ConfigureAwait(false), holdout);
+        return new EvaluationOutcome(candidate, championVersion, champion);
+    }
+
+    private static ModelMetrics Score(ModelArtifact model, TabularDataset holdout)
+    {
+        var probabilities = model.Model.PredictProbabilities(model.Pipeline.Transform(holdout));
+        return ModelMetrics.From(BinaryClassificationEvaluator.Evaluate(probabilities, holdout.Labels, model.Threshold));
+    }
+}

@@ -1,0 +1,121 @@
+using ChurnFlows.Durable;
+using ChurnFlows.Durable.Client;
+using ChurnFlows.Lifecycle.Datasets;
+using ChurnFlows.Lifecycle.Ingestion;
+using ChurnFlows.Lifecycle.Monitoring;
+using ChurnFlows.Lifecycle.Orchestration;
+using ChurnFlows.Lifecycle.Registry;
+using ChurnFlows.Lifecycle.Runs;
+using ChurnFlows.Lifecycle.Training;
+using ChurnFlows.Lifecycle.Tuning;
+using ChurnFlows.Storage;
+
+namespace ChurnFlows.Lifecycle;
+
+/// <summary>
+/// The lifecycle's services over one storage account: what activities call and what the HTTP API and
+/// triggers use. Thread-safe; one per process.
+/// </summary>
+public sealed class LifecycleServices
+{
+    /// <summary>The instance id of the singleton retrain: at most one retrain runs at a time.</summary>
+    public const string RetrainInstanceId = "churn-retrain";
+
+    /// <summary>Creates the services over <paramref name="account"/>, starting orchestrations through <paramref name="client"/>.</summary>
+    public LifecycleServices(StorageAccount account, DurableTaskClient client, LifecycleOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        Client = client ?? throw new ArgumentNullException(nameof(client));
+        Options = options ?? new LifecycleOptions();
+        Time = timeProvider ?? TimeProvider.System;
+        Containers = new ChurnContainers(account);
+        Tables = new ChurnTables(account);
+        Models = new ModelStore(Containers.Models);
+        Registry = new ModelRegistry(Tables.Models, Models, Time);
+        Datasets = new DatasetCatalog(Tables.Datasets);
+        Runs = new RunLog(Tables.Runs);
+        Trials = new TrialStore(Tables.Trials);
+        Gold = new GoldDatasetStore(Containers);
+        Ingestion = new IngestionService(Containers);
+        Predictions = new PredictionLogStore(Containers.Predictions);
+        Drift = new DriftMonitor(this);
+    }
+
+    /// <summary>Gets the durable client.</summary>
+    public DurableTaskClient Client { get; }
+
+    /// <summary>Gets the settings.</summary>
+    public LifecycleOptions Options { get; }
+
+    /// <summary>Gets the clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Gets the blob containers.</summary>
+    public ChurnContainers Containers { get; }
+
+    /// <summary>Gets the tables.</summary>
+    public ChurnTables Tables { get; }
+
+    /// <summary>Gets the model artifacts and the serving pointer.</summary>
+    public ModelStore Models { get; }
+
+    /// <summary>Gets the model registry.</summary>
+    public ModelRegistry Registry { get; }
+
+    /// <summary>Gets the dataset versions.</summary>
+    public DatasetCatalog Datasets { get; }
+
+    /// <summary>Gets the run records.</summary>
+    public RunLog Runs { get; }
+
+    /// <summary>Gets the tuning studies.</summary>
+    public TrialStore Trials { get; }
+
+    /// <summary>Gets silver loading and gold preparation.</summary>
+    public GoldDatasetStore Gold { get; }
+
+    /// <summary>Gets CSV ingestion.</summary>
+    public IngestionService Ingestion { get; }
+
+    /// <summary>Gets the prediction and outcome logs.</summary>
+    public PredictionLogStore Predictions { get; }
+
+    /// <summary>Gets the drift monitor.</summary>
+    public DriftMonitor Drift { get; }
+
+    /// <summary>Creates every container and table that is missing.</summary>
+    public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
+    {
+        await Containers.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await Tables.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts the singleton retrain on <paramref name="request"/>'s dataset (the newest accepted one by
+    /// default). Refused, not queued, while another retrain runs: the result names the running one.
+    /// </summary>
+    public async Task<StartRetrainResult> StartRetrainAsync(StartRetrainRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var dataset = request.DatasetSha256 is { } sha ? await Datasets.GetAsync(sha, cancellationToken).ConfigureAwait(false) : await Datasets.GetLatestAcceptedAsync(cancellationToken).ConfigureAwait(false);
+        if (dataset is not { Accepted: true })
+        {
+            return new StartRetrainResult(false, null, request.DatasetSha256 is null ? "No dataset has passed validation yet, so there is nothing to train on." : $"Dataset '{request.DatasetSha256}' is unknown or was quarantined.");
+        }
+
+        var now = Time.GetUtcNow();
+        var runId = $"retrain-{now:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..31];
+        var settings = request.RequireApproval is { } approval ? Options.Retrain with { RequireApproval = approval } : Options.Retrain;
+        try
+        {
+            await Client.ScheduleNewOrchestrationInstanceAsync(nameof(RetrainOrchestrator), new RetrainRequest(runId, request.Reason, dataset.Sha256, settings), new StartOrchestrationOptions(RetrainInstanceId), cancellationToken).ConfigureAwait(false);
+            return new StartRetrainResult(true, runId, $"Retrain {runId} started on dataset {dataset.Sha256[..12]}: {request.Reason}");
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            var running = await Client.GetInstanceAsync(RetrainInstanceId, cancellationToken).ConfigureAwait(false);
+            var runningId = running?.ReadInputAs<RetrainRequest>()?.RunId;
+            return new StartRetrainResult(false, runningId, $"A retrain is already running ({runningId ?? RetrainInstanceId}); this request ({request.Reason}) was not started.");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using ChurnFlows.ML.Artifacts;
+using ChurnFlows.ML.Drift;
+using ChurnFlows.ML.Evaluation;
+
+namespace ChurnFlows.Lifecycle.Monitoring;
+
+/// <summary>
+/// Compares what the Production model has been serving with what it was trained on: feature and
+/// prediction drift (PSI/KS against the reference histograms stored in the model), model age, newer
+/// accepted data, and ROC-AUC on outcomes posted back. Each fired trigger is a retrain reason.
+/// </summary>
+public sealed class DriftMonitor(LifecycleServices services)
+{
+    /// <summary>Runs one check at <paramref name="now"/> with <paramref name="settings"/>.</summary>
+    public async Task<DriftCheck> CheckAsync(DriftMonitorSettings settings, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var version = await services.Models.GetProductionVersionAsync(cancellationToken).ConfigureAwait(false);
+        if (version is null)
+        {
+            return new DriftCheck(null, 0, [], null, 0, 0, 0, null, [], []);
+        }
+
+        var model = await services.Models.LoadAsync(version, cancellationToken).ConfigureAwait(false);
+        var from = now - TimeSpan.FromHours(settings.WindowHours);
+        var logged = (await services.Predictions.ReadPredictionsAsync(from, now, cancellationToken).ConfigureAwait(false)).Where(e => e.ModelVersion == version).ToList();
+        var triggers = new List<string>();
+
+        var report = Compare(model, logged, settings);
+        var drifted = report.DriftedFeatures.ToList();
+        if (logged.Count >= settings.MinimumPredictions && drifted.Count >= settings.MinimumDriftedFeatures)
+        {
+            triggers.Add(Text($"feature drift in {drifted.Count} feature(s): {string.Join(", ", report.Features.Where(f => f.Severity == "drift").Select(f => Text($"{f.Feature} (PSI {f.Psi:F2}, KS {f.Ks:F2})")))}"));
+        }
+
+        var age = (now - model.CreatedAt).TotalDays;
+        if (settings.MaximumModelAgeDays > 0 && age >= settings.MaximumModelAgeDays)
+        {
+            triggers.Add(Text($"model {version} is {age:F1} days old (limit {settings.MaximumModelAgeDays:F0})"));
+        }
+
+        var newer = (await services.Datasets.ListAsync(cancellationToken).ConfigureAwait(false))
+            .Count(d => d.Accepted && d.IngestedAt > model.CreatedAt && d.Sha256 != model.Lineage.DatasetSha256);
+        if (settings.RetrainOnNewData && newer > 0)
+        {
+            triggers.Add($"{newer} newer accepted dataset(s) since {version} was trained");
+        }
+
+        var (labelled, auc) = await LabelledPerformanceAsync(logged, from, now, cancellationToken).ConfigureAwait(false);
+        if (auc is { } a && labelled >= settings.MinimumLabelledOutcomes && a < settings.MinimumLabelledAreaUnderRocCurve)
+        {
+            triggers.Add(Text($"ROC-AUC on {labelled} labelled outcomes is {a:F3} (minimum {settings.MinimumLabelledAreaUnderRocCurve:F2})"));
+        }
+
+        return new DriftCheck(version, logged.Count, drifted, report.Prediction?.Psi, age, newer, labelled, auc, triggers, report.Features);
+    }
+
+    private static DriftReport Compare(ModelArtifact model, List<PredictionLogEntry> logged, DriftMonitorSettings settings)
+    {
+        var names = model.Pipeline.FeatureNames;
+        var current = new List<FeatureHistogram>();
+        foreach (var reference in model.ReferenceHistograms)
+        {
+            var index = IndexOf(names, reference.Name);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            var h = reference.EmptyCopy();
+            foreach (var e in logged)
+            {
+                if (index < e.Features.Length)
+                {
+                    h.Add(e.Features[index]);
+                }
+            }
+
+            current.Add(h);
+        }
+
+        FeatureHistogram? predictions = null;
+        if (model.PredictionHistogram is { } reference2 && logged.Count > 0)
+        {
+            predictions = reference2.EmptyCopy();
+            foreach (var e in logged)
+            {
+                predictions.Add(e.Probability);
+            }
+        }
+
+        var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };
+        return DriftDetector.Compare(model.ReferenceHistograms, current, options, model.PredictionHistogram, predictions);
+    }
+
+    private async Task<(int Count, double? Auc)> LabelledPerformanceAsync(List<PredictionLogEntry> logged, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var outcomes = await services.Predictions.ReadOutcomesAsync(from, now, cancellationToken).ConfigureAwait(false);
+        var latest = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var e in logged.OrderBy(e => e.At))
+        {
+            latest[e.CustomerId] = e.Probability;
+        }
+
+        var scores = new List<double>();
+        var labels = new List<float>();
+        foreach (var o in outcomes)
+        {
+            if (latest.TryGetValue(o.CustomerId, out var p))
+            {
+                scores.Add(p);
+                labels.Add(o.Churned ? 1f : 0f);
+            }
+        }
+
+        var bothClasses = labels.Contains(1f) && labels.Contains(0f);
+        return (scores.Count, bothClasses ? BinaryClassificationEvaluator.AreaUnderRocCurve([.. scores], [.. labels]) : null);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Text(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,15 @@
+namespace ChurnFlows.Lifecycle.Monitoring;
+
+/// <summary>One logged prediction: enough to recompute drift against the model's reference.</summary>
+/// <param name="At">When it was served.</param>
+/// <param name="ModelVersion">The model that served it.</param>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="Probability">The churn probability.</param>
+/// <param name="Features">The model's feature values (NaN for missing), in the pipeline's order.</param>
+public sealed record PredictionLogEntry(DateTimeOffset At, string ModelVersion, string CustomerId, double Probability, double[] Features);
+
+/// <summary>A label posted back: whether a customer actually churned.</summary>
+/// <param name="At">When it was recorded.</param>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="Churned">The outcome.</param>
+public sealed record OutcomeEntry(DateTimeOffset At, string CustomerId, bool Churned);

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using Azure;
+using ChurnFlows.Storage.Tables;
+
+namespace ChurnFlows.Lifecycle.Registry;
+
+/// <summary>
+/// The model registry in <c>ChurnModels</c>: one row per version (partition <c>model</c>) with stage,
+/// metrics, lineage and decision, and one row per stage change (partition <c>history</c>). Promotion
+/// changes the new and the old Production rows in one entity group transaction guarded by both ETags,
+/// so two promotions racing cannot leave two Production versions; then it moves the serving pointer.
+/// </summary>
+public sealed class ModelRegistry(TableClient table, ModelStore store, TimeProvider? timeProvider = null)
+{
+    private const string Partition = "model";
+    private const string HistoryPartition = "history";
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Registers a version (stage None). An existing version is returned unchanged, so retries are safe.</summary>
+    public async Task<ModelRecord> RegisterAsync(ModelRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        try
+        {
+            await table.AddEntityAsync(ToEntity(record with { Stage = ModelStage.None }), cancellationToken).ConfigureAwait(false);
+            return record with { Stage = ModelStage.None };
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return (await GetAsync(record.Version, cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <summary>Reads a version, or null.</summary>
+    public async Task<ModelRecord?> GetAsync(string version, CancellationToken cancellationToken = default)
+    {
+        var e = await table.GetEntityAsync(Partition, version, null, cancellationToken).ConfigureAwait(false);
+        return e is null ? null : FromEntity(e);
+    }
+
+    /// <summary>Lists every version, newest first.</summary>
+    public async Task<IReadOnlyList<ModelRecord>> ListAsync(CancellationToken cancellationToken = default) =>
+        [.. (await QueryAsync(null, cancellationToken).ConfigureAwait(false)).Select(e => FromEntity(e)).OrderByDescending(r => r.CreatedAt)];
+
+    /// <summary>Returns the Production version, or null.</summary>
+    public async Task<ModelRecord?> GetProductionAsync(CancellationToken cancellationToken = default) =>
+        (await QueryAsync(ModelStage.Production, cancellationToken).ConfigureAwait(false)).Select(e => FromEntity(e)).FirstOrDefault();
+
+    /// <summary>Records the gate's verdict on a version.</summary>
+    public async Task RecordDecisionAsync(string version, bool promoted, IReadOnlyList<string> reasons, CancellationToken cancellationToken = default)
+    {
+        var entity = new TableEntity(Partition, version) { ["Decision"] = promoted ? "promoted" : "rejected", ["Reasons"] = JsonSerializer.Serialize(reasons) };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="version"/> the Production model and archives the previous one, atomically,
+    /// then points serving at it. Promoting the current Production version does nothing. Returns the
+    /// version that was replaced, or null.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such version is registered.</exception>
+    public async Task<string?> PromoteAsync(string version, string reason, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var target = await table.GetEntityAsync(Partition, version, null, cancellationToken).ConfigureAwait(false)
+                ?? throw new KeyNotFoundException($"Model version '{version}' is not registered.");
+            var current = (await QueryAsync(ModelStage.Production, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            if (current?.RowKey == version)
+            {
+                await store.PromoteAsync(version, cancellationToken).ConfigureAwait(false);
+                return FromEntity(current).PreviousProduction;
+            }
+
+            var now = _time.GetUtcNow();
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.UpdateMerge, new TableEntity(Partition, version) { ["Stage"] = nameof(ModelStage.Production), ["PromotedAt"] = now, ["PreviousProduction"] = current?.RowKey ?? string.Empty }, target.ETag),
+            };
+            if (current is not null)
+            {
+                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(Partition, current.RowKey) { ["Stage"] = nameof(ModelStage.Archived), ["ArchivedAt"] = now }, current.ETag));
+            }
+
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            {
+                continue;
+            }
+
+            await AppendHistoryAsync(now, version, current?.RowKey, reason, cancellationToken).ConfigureAwait(false);
+            await store.PromoteAsync(version, cancellationToken).ConfigureAwait(false);
+            return current?.RowKey;
+        }
+    }
+
+    /// <summary>Returns Production to the version the current one replaced. Returns that version.</summary>
+    /// <exception cref="InvalidOperationException">Nothing to roll back to.</exception>
+    public async Task<string> RollbackAsync(string reason, CancellationToken cancellationToken = default)
+    {
+        var current = await GetProductionAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("No model is in Production, so there is nothing to roll back.");
+        var previous = string.IsNullOrEmpty(current.PreviousProduction)
+            ? throw new InvalidOperationException($"Production model '{current.Version}' replaced no earlier version, so there is nothing to roll back to.")
+            : current.PreviousProduction;
+        await PromoteAsync(previous, $"rollback from {current.Version}: {reason}", cancellationToken).ConfigureAwait(false);
+        return previous;
+    }
+
+    /// <summary>Lists stage changes, newest first.</summary>
+    public async Task<IReadOnlyList<StageChange>> GetHistoryAsync(CancellationToken cancellationToken = default)
+    {
+        var changes = new List<StageChange>();
+        await foreach (var e in table.QueryAsync($"PartitionKey eq '{HistoryPartition}'", cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            changes.Add(new StageChange(e.GetString("Version")!, e.GetString("Replaced"), e.GetString("Reason") ?? string.Empty, e.GetDateTimeOffset("At") ?? default));
+        }
+
+        return [.. changes.OrderByDescending(c => c.At)];
+    }
+
+    private async Task AppendHistoryAsync(DateTimeOffset at, string version, string? replaced, string reason, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(HistoryPartition, $"{at.UtcTicks:D19}-{version}") { ["Version"] = version, ["Replaced"] = replaced, ["Reason"] = reason, ["At"] = at };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<List<TableEntity>> QueryAsync(ModelStage? stage, CancellationToken cancellationToken)
+    {
+        var filter = $"PartitionKey eq '{Partition}'" + (stage is { } s ? $" and Stage eq '{s}'" : string.Empty);
+        var list = new List<TableEntity>();
+        await foreach (var e in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(e);
+        }
+
+        return list;
+    }
+
+    private TableEntity ToEntity(ModelRecord r) => new(Partition, r.Version)
+    {
+        ["Stage"] = r.Stage.ToString(),
+        ["CreatedAt"] = r.CreatedAt == default ? _time.GetUtcNow() : r.CreatedAt,
+        ["RunId"] = r.RunId,
+        ["DatasetSha256"] = r.DatasetSha256,
+        ["Metrics"] = r.Metrics is null ? null : JsonSerializer.Serialize(r.Metrics),
+        ["Decision"] = r.Decision,
+        ["Reasons"] = JsonSerializer.Serialize(r.Reasons),
+    };
+
+    private static ModelRecord FromEntity(TableEntity e) => new()
+    {
+        Version = e.RowKey,
+        Stage = Enum.TryParse<ModelStage>(e.GetString("Stage"), out var stage) ? stage : ModelStage.None,
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        RunId = e.GetString("RunId"),
+        DatasetSha256 = e.GetString("DatasetSha256"),
+        Metrics = e.GetString("Metrics") is { Length: > 0 } m ? JsonSerializer.Deserialize<ModelMetrics>(m) : null,
+        Decision = e.GetString("Decision") ?? "pending",
+        Reasons = e.GetString("Reasons") is { Length: > 0 } r ? JsonSerializer.Deserialize<string[]>(r) ?? [] : [],
+        PromotedAt = e.GetDateTimeOffset("PromotedAt"),
+        PreviousProduction = e.GetString("PreviousProduction") is { Length: > 0 } p ? p : null,
+    };
+}
+
+/// <summary>One promotion in the registry's history.</summary>
+/// <param name="Version">The version that became Production.</param>
+/// <param name="Replaced">The version it replaced (archived), if any.</param>
+/// <param name="Reason">Why.</param>
+/// <param name="At">When.</param>
+public sealed record StageChange(string Version, string? Replaced, string Reason, DateTimeOffset At);
