@@ -1,10 +1,7 @@
 using ChurnFlows.Functions.Cli;
+using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Functions.Http;
-using ChurnFlows.Lifecycle;
-using ChurnFlows.Lifecycle.Registry;
-using ChurnFlows.Lifecycle.Serving;
 using ChurnFlows.ML.Synthetic;
-using ChurnFlows.Storage;
 
 // Verbs: demo [--rows N --trials N --seed N --connection S] | sample-data PATH [--rows N --seed N] | (none): serve.
 if (args.Length > 0 && args[0] is "demo" or "sample-data")
@@ -35,13 +32,20 @@ if (args.Length > 0 && args[0] is "demo" or "sample-data")
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+await using var developmentStorage = await DevelopmentStorage.StartIfNeededAsync(builder.Configuration["AzureWebJobsStorage"] is { Length: > 0 } storage ? storage : "UseDevelopmentStorage=true", Console.Out);
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+});
 builder.Services.AddProblemDetails();
-builder.Services.AddSingleton(sp => StorageAccount.FromConnectionString(sp.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true"));
-builder.Services.AddSingleton(sp => new ModelCache(new ModelStore(new ChurnContainers(sp.GetRequiredService<StorageAccount>()).Models), TimeSpan.FromSeconds(5)));
+builder.Services.AddChurnFlowsLifecycle(builder.Configuration);
 var app = builder.Build();
 app.UseExceptionHandler();
 app.MapPredictionEndpoints();
+app.MapModelEndpoints();
+app.MapRunEndpoints();
+app.MapDataEndpoints();
 app.MapGet("/", () => Results.Ok(new { service = "ChurnFlows" }));
 app.MapGet("/api/health", () => Results.Ok(new { status = "ok", version = typeof(DemoCommand).Assembly.GetName().Version?.ToString() }));
 await app.RunAsync();

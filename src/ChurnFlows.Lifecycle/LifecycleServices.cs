@@ -91,6 +91,26 @@ public sealed class LifecycleServices
     }
 
     /// <summary>
+    /// The ingest instance for one version of one incoming blob: the blob trigger and the upload API use
+    /// the same id, so a blob is ingested once however many of them notice it.
+    /// </summary>
+    public static string IngestInstanceId(string blobName, string eTag) =>
+        "ingest-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(blobName + "\n" + eTag)))[..24];
+
+    /// <summary>Starts ingesting <paramref name="blobName"/> (an instance already running for the same blob version is reused). Returns the instance id.</summary>
+    public async Task<string> StartIngestAsync(string blobName, string eTag, CancellationToken cancellationToken = default)
+    {
+        var id = IngestInstanceId(blobName, eTag);
+        if (await Client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is { } existing && (existing.IsRunning || existing.RuntimeStatus == OrchestrationRuntimeStatus.Completed))
+        {
+            return id;
+        }
+
+        await Client.ScheduleNewOrchestrationInstanceAsync(nameof(IngestOrchestrator), new IngestRequest(blobName, Options.RetrainOnNewData), new StartOrchestrationOptions(id) { Dedupe = DedupeMode.ReuseExisting }, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>
     /// Starts the singleton retrain on <paramref name="request"/>'s dataset (the newest accepted one by
     /// default). Refused, not queued, while another retrain runs: the result names the running one.
     /// </summary>

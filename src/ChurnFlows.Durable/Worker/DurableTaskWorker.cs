@@ -64,12 +64,14 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_stopping is null)
+        // Hosts may stop a service more than once (stop, then dispose); only the first call does the work.
+        var stopping = Interlocked.Exchange(ref _stopping, null);
+        if (stopping is null)
         {
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        await stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
         Task[] running;
         lock (_inFlight)
@@ -78,6 +80,7 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
         }
 
         await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(false);
+        stopping.Dispose();
         _logger.WorkerStopped();
     }
 
@@ -85,7 +88,6 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stopping?.Dispose();
         _orchestrationSlots.Dispose();
         _activitySlots.Dispose();
     }

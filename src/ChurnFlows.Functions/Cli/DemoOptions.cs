@@ -15,7 +15,10 @@ public sealed record DemoOptions
     /// <summary>Gets the seed of the data, split and study.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>Parses <c>--rows N --trials N --seed N --connection S</c>.</summary>
+    /// <summary>Gets the task hub name.</summary>
+    public string TaskHub { get; init; } = "churnflows";
+
+    /// <summary>Parses <c>--rows N --trials N --seed N --connection S --hub NAME</c>.</summary>
     /// <exception cref="ArgumentException">An option is unknown, lacks its value, or the value is not a positive number.</exception>
     public static DemoOptions Parse(IReadOnlyList<string> args)
     {
@@ -35,7 +38,8 @@ public sealed record DemoOptions
                 "--trials" => options with { Trials = Positive(args[i], value) },
                 "--seed" => options with { Seed = Positive(args[i], value) },
                 "--connection" => options with { ConnectionString = value },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --rows, --trials, --seed or --connection.", nameof(args)),
+                "--hub" => options with { TaskHub = value },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Use --rows, --trials, --seed, --connection or --hub.", nameof(args)),
             };
         }
 

@@ -26,9 +26,9 @@ public static class PredictionEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<PredictionResult>, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, ModelCache models, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PredictionResult>, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, ModelCache models, PredictionLogger log, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadJsonAsync(request, MaxSingleBodyBytes, cancellationToken);
+        var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxSingleBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -43,14 +43,14 @@ public static class PredictionEndpoints
             }
 
             var errors = new List<FieldError>();
-            var result = PredictionService.Predict(model, body!.RootElement, errors);
-            return result is null ? Invalid(errors) : TypedResults.Ok(result);
+            var result = PredictionService.Predict(model, body!.RootElement, errors, log: log);
+            return result is null ? HttpProblems.Invalid(errors) : TypedResults.Ok(result);
         }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, ModelCache models, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, ModelCache models, PredictionLogger log, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadJsonAsync(request, MaxBatchBodyBytes, cancellationToken);
+        var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxBatchBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -61,13 +61,13 @@ public static class PredictionEndpoints
             var root = body!.RootElement;
             if (root.ValueKind != JsonValueKind.Array)
             {
-                return Invalid([new FieldError("$", "expected a JSON array of customers")]);
+                return HttpProblems.Invalid([new FieldError("$", "expected a JSON array of customers")]);
             }
 
             var count = root.GetArrayLength();
             if (count is 0 or > PredictionService.MaxBatchSize)
             {
-                return Invalid([new FieldError("$", $"a batch holds 1 to {PredictionService.MaxBatchSize} customers; this one has {count}")]);
+                return HttpProblems.Invalid([new FieldError("$", $"a batch holds 1 to {PredictionService.MaxBatchSize} customers; this one has {count}")]);
             }
 
             var model = await models.GetAsync(cancellationToken);
@@ -81,13 +81,13 @@ public static class PredictionEndpoints
             var i = 0;
             foreach (var customer in root.EnumerateArray())
             {
-                if (PredictionService.Predict(model, customer, errors, $"[{i++}].") is { } result)
+                if (PredictionService.Predict(model, customer, errors, $"[{i++}].", log) is { } result)
                 {
                     results.Add(result);
                 }
             }
 
-            return errors.Count > 0 ? Invalid(errors) : TypedResults.Ok<IReadOnlyList<PredictionResult>>(results);
+            return errors.Count > 0 ? HttpProblems.Invalid(errors) : TypedResults.Ok<IReadOnlyList<PredictionResult>>(results);
         }
     }
 
@@ -97,42 +97,8 @@ public static class PredictionEndpoints
         return model is null ? NoModel() : TypedResults.Ok(new CurrentModel(model.Artifact.Version, model.Artifact.CreatedAt, model.Artifact.Threshold, model.Artifact.Metrics?.AreaUnderRocCurve, model.Artifact.Lineage.DatasetSha256));
     }
 
-    private static async Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadJsonAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            return (null, TypedResults.Problem($"The body is {request.ContentLength} bytes; this endpoint accepts at most {limit}.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large"));
-        }
-
-        try
-        {
-            using var limited = new MemoryStream();
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                if (limited.Length + read > limit)
-                {
-                    return (null, TypedResults.Problem($"The body exceeds {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large"));
-                }
-
-                limited.Write(buffer, 0, read);
-            }
-
-            limited.Position = 0;
-            return (await JsonDocument.ParseAsync(limited, cancellationToken: cancellationToken), null);
-        }
-        catch (JsonException e)
-        {
-            return (null, TypedResults.Problem($"The body is not valid JSON: {e.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON"));
-        }
-    }
-
     private static ProblemHttpResult NoModel() =>
-        TypedResults.Problem("No model has been promoted to Production yet; run a retrain (or the demo) first.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "No model in Production");
-
-    private static ValidationProblem Invalid(IEnumerable<FieldError> errors) =>
-        TypedResults.ValidationProblem(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Problem).ToArray()), title: "The request has invalid fields");
+        HttpProblems.Problem(StatusCodes.Status503ServiceUnavailable, "No model in Production", "No model has been promoted to Production yet; run a retrain (or the demo) first.");
 
     /// <summary>The served model's summary.</summary>
     /// <param name="Version">The version.</param>

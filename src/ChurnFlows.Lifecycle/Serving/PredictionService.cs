@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChurnFlows.Lifecycle.Monitoring;
 
 namespace ChurnFlows.Lifecycle.Serving;
 
@@ -8,8 +9,11 @@ public static class PredictionService
     /// <summary>The most customers one batch may hold.</summary>
     public const int MaxBatchSize = 10_000;
 
-    /// <summary>Scores one customer; problems with the request are returned in <paramref name="errors"/> (and the result is null).</summary>
-    public static PredictionResult? Predict(ServingModel model, JsonElement customer, List<FieldError> errors, string prefix = "")
+    /// <summary>
+    /// Scores one customer; problems with the request are returned in <paramref name="errors"/> (and the
+    /// result is null). A served prediction is queued on <paramref name="log"/> for drift monitoring.
+    /// </summary>
+    public static PredictionResult? Predict(ServingModel model, JsonElement customer, List<FieldError> errors, string prefix = "", PredictionLogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var pipeline = model.Artifact.Pipeline;
@@ -29,6 +33,7 @@ public static class PredictionService
         var reasons = model.Explainer.TopReasons(features, 3)
             .Select(r => new PredictionReason(r.Name, double.IsNaN(r.Value) ? null : r.Value, r.Contribution))
             .ToList();
+        log?.TryLog(new PredictionLogEntry(DateTimeOffset.UtcNow, model.Artifact.Version, id ?? string.Empty, probability, features));
         return new PredictionResult(id, probability, probability >= threshold, Math.Clamp(confidence, 0, 1), model.Artifact.Version, reasons);
     }
 }

@@ -13,13 +13,16 @@ public class DemoCommandTests
         var azurite = await AzuriteFixture.GetAsync();
         var output = new StringWriter();
 
-        var exit = await DemoCommand.RunAsync(new DemoOptions { ConnectionString = azurite.ConnectionString, Rows = 50_000, Trials = 6 }, output);
+        var exit = await DemoCommand.RunAsync(new DemoOptions { ConnectionString = azurite.ConnectionString, Rows = 50_000, Trials = 6, TaskHub = "demotest" }, output);
 
         var text = output.ToString();
         Assert.Equal(0, exit);
-        Assert.Contains("validation passed", text, StringComparison.Ordinal);
+        Assert.Contains("ingest validated: 50,000 rows", text, StringComparison.Ordinal);
+        Assert.Matches(@"retrain tune: \d+ completed, \d+ pruned, 0 failed", text);
+        Assert.Contains("retrain evaluate:", text, StringComparison.Ordinal);
         Assert.Contains("candidate v", text, StringComparison.Ordinal);
-        Assert.Matches("promoted v\\d+ to Production|kept the champion", text);
+        Assert.Matches(@"promoted v[\d-]+ to Production|kept the champion", text);
+        Assert.Contains("prediction from Production", text, StringComparison.Ordinal);
         var models = new ChurnContainers(await AzuriteFixture.GetAccountAsync()).Models;
         Assert.NotEmpty(await models.GetBlobsAsync().Where(b => b.Name.EndsWith(".cfm", StringComparison.Ordinal)).ToListAsync());
     }

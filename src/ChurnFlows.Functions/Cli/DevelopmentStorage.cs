@@ -1,0 +1,35 @@
+using ChurnFlows.Storage;
+using ChurnFlows.Storage.Emulator;
+
+namespace ChurnFlows.Functions.Cli;
+
+/// <summary>Starts Azurite for development storage when nothing listens on its ports yet.</summary>
+public static class DevelopmentStorage
+{
+    /// <summary>
+    /// Returns a started Azurite (dispose it to stop it) when <paramref name="connectionString"/> names local
+    /// development storage and nothing listens there yet; otherwise null. Azurite comes from the npm package
+    /// pinned in package.json (installed on first use) and keeps its data in <c>.azurite/</c>.
+    /// </summary>
+    public static async Task<AzuriteProcess?> StartIfNeededAsync(string connectionString, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var parsed = StorageConnectionString.Parse(connectionString);
+        var local = parsed.BlobEndpoint.IsLoopback && parsed.Credential?.AccountName == StorageConnectionString.DevelopmentAccountName;
+        if (!local || await AzuriteProcess.IsListeningAsync(parsed.BlobEndpoint.Port, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        await output.WriteLineAsync("starting Azurite (pinned in package.json; installed on first use)…").ConfigureAwait(false);
+        var root = AzuriteInstaller.FindToolRoot();
+        return await AzuriteProcess.StartAsync(new AzuriteOptions
+        {
+            ToolRoot = root,
+            DataDirectory = Path.Combine(root ?? Path.GetTempPath(), ".azurite"),
+            BlobPort = parsed.BlobEndpoint.Port,
+            QueuePort = parsed.QueueEndpoint.Port,
+            TablePort = parsed.TableEndpoint.Port,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

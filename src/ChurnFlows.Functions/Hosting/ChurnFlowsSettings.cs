@@ -1,0 +1,90 @@
+using System.Globalization;
+using ChurnFlows.Lifecycle;
+
+namespace ChurnFlows.Functions.Hosting;
+
+/// <summary>
+/// The app's settings, read once at start-up: <c>AzureWebJobsStorage</c>, and the <c>ChurnFlows</c>
+/// section (<c>ChurnFlows:TaskHub</c>, <c>ChurnFlows:Lifecycle:Retrain:Trials</c>, …). A bad value stops
+/// start-up with a message naming the setting.
+/// </summary>
+public sealed record ChurnFlowsSettings
+{
+    /// <summary>Gets the storage connection string (development storage by default).</summary>
+    public string StorageConnectionString { get; init; } = "UseDevelopmentStorage=true";
+
+    /// <summary>Gets the task hub name (<c>ChurnFlows:TaskHub</c>, default <c>churnflows</c>).</summary>
+    public string TaskHub { get; init; } = "churnflows";
+
+    /// <summary>Gets the task hub backend: <c>AzureStorage</c> (default) or <c>InMemory</c> (nothing survives a restart).</summary>
+    public string TaskHubBackend { get; init; } = "AzureStorage";
+
+    /// <summary>Gets the control-queue partition count of the task hub.</summary>
+    public int PartitionCount { get; init; } = 4;
+
+    /// <summary>Gets how many activities one worker runs at once.</summary>
+    public int MaxConcurrentActivities { get; init; } = 4 * Environment.ProcessorCount;
+
+    /// <summary>Gets how often serving checks for a new Production model.</summary>
+    public TimeSpan ModelRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets how often buffered prediction logs are written.</summary>
+    public TimeSpan PredictionLogFlushInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets the lifecycle's settings (<c>ChurnFlows:Lifecycle</c>).</summary>
+    public LifecycleOptions Lifecycle { get; init; } = new();
+
+    /// <summary>Reads the settings.</summary>
+    /// <exception cref="InvalidOperationException">A setting has a value that cannot be used; the message names it.</exception>
+    public static ChurnFlowsSettings From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("ChurnFlows");
+        var defaults = new ChurnFlowsSettings();
+        LifecycleOptions lifecycle;
+        try
+        {
+            lifecycle = section.GetSection("Lifecycle").Get<LifecycleOptions>() ?? new LifecycleOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"Setting ChurnFlows:Lifecycle is invalid: {e.Message}", e);
+        }
+
+        var settings = new ChurnFlowsSettings
+        {
+            StorageConnectionString = configuration["AzureWebJobsStorage"] is { Length: > 0 } s ? s : defaults.StorageConnectionString,
+            TaskHub = section["TaskHub"] ?? defaults.TaskHub,
+            TaskHubBackend = section["TaskHubBackend"] ?? defaults.TaskHubBackend,
+            PartitionCount = Int(section, "PartitionCount", defaults.PartitionCount, 1, 16),
+            MaxConcurrentActivities = Int(section, "MaxConcurrentActivities", defaults.MaxConcurrentActivities, 1, 1024),
+            ModelRefreshInterval = TimeSpan.FromSeconds(Int(section, "ModelRefreshSeconds", 5, 1, 3600)),
+            PredictionLogFlushInterval = TimeSpan.FromSeconds(Int(section, "PredictionLogFlushSeconds", 2, 1, 3600)),
+            Lifecycle = lifecycle,
+        };
+        if (settings.TaskHubBackend is not ("AzureStorage" or "InMemory"))
+        {
+            throw new InvalidOperationException($"Setting ChurnFlows:TaskHubBackend must be AzureStorage or InMemory (got '{settings.TaskHubBackend}').");
+        }
+
+        if (settings.Lifecycle.Retrain.Trials < 1 || settings.Lifecycle.Retrain.BatchSize < 1)
+        {
+            throw new InvalidOperationException($"Settings ChurnFlows:Lifecycle:Retrain:Trials and BatchSize must be at least 1 (got {settings.Lifecycle.Retrain.Trials} and {settings.Lifecycle.Retrain.BatchSize}).");
+        }
+
+        return settings;
+    }
+
+    private static int Int(IConfigurationSection section, string key, int fallback, int min, int max)
+    {
+        var raw = section[key];
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+            ? v
+            : throw new InvalidOperationException($"Setting ChurnFlows:{key} must be a whole number from {min} to {max} (got '{raw}').");
+    }
+}

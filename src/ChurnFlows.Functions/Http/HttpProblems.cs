@@ -1,0 +1,62 @@
+using System.Text.Json;
+using ChurnFlows.Lifecycle.Serving;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChurnFlows.Functions.Http;
+
+/// <summary>The API's problem+json answers and bounded JSON body reading, shared by every route.</summary>
+internal static class HttpProblems
+{
+    /// <summary>400 naming every bad field.</summary>
+    public static ValidationProblem Invalid(IEnumerable<FieldError> errors) =>
+        TypedResults.ValidationProblem(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Problem).ToArray()), title: "The request has invalid fields");
+
+    /// <summary>A problem with a status and title.</summary>
+    public static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+
+    /// <summary>Reads a JSON body of at most <paramref name="limit"/> bytes: 413 past it, 400 for malformed JSON.</summary>
+    public static async Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadJsonAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var (bytes, problem) = await ReadBytesAsync(request, limit, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        try
+        {
+            return (JsonDocument.Parse(bytes!.Value), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {e.Message}"));
+        }
+    }
+
+    /// <summary>Reads a body of at most <paramref name="limit"/> bytes (413 past it).</summary>
+    public static async Task<(ReadOnlyMemory<byte>? Body, ProblemHttpResult? Problem)> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return (null, TooLarge($"The body is {request.ContentLength} bytes; this endpoint accepts at most {limit}."));
+        }
+
+        using var limited = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (limited.Length + read > limit)
+            {
+                return (null, TooLarge($"The body exceeds {limit} bytes."));
+            }
+
+            limited.Write(buffer, 0, read);
+        }
+
+        return (limited.GetBuffer().AsMemory(0, (int)limited.Length), null);
+    }
+
+    private static ProblemHttpResult TooLarge(string detail) => Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", detail);
+}

@@ -1,0 +1,110 @@
+using ChurnFlows.Lifecycle;
+using ChurnFlows.Lifecycle.Orchestration;
+using ChurnFlows.Lifecycle.Runs;
+using ChurnFlows.Lifecycle.Serving;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChurnFlows.Functions.Http;
+
+/// <summary>
+/// Lifecycle runs over HTTP: <c>POST /api/retrain</c> (refused with 409 while one runs),
+/// <c>GET /api/runs</c>, <c>GET /api/runs/{id}</c>, <c>POST /api/runs/{id}/approve|reject</c> for a
+/// retrain awaiting approval, and <c>POST /api/drift/check</c>.
+/// </summary>
+public static class RunEndpoints
+{
+    private const long MaxBodyBytes = 16 * 1024;
+
+    /// <summary>Maps the run routes.</summary>
+    public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/retrain", RetrainAsync);
+        app.MapGet("/api/runs", async (LifecycleServices lifecycle, CancellationToken ct) => TypedResults.Ok(await lifecycle.Runs.ListAsync(50, ct)));
+        app.MapGet("/api/runs/{id}", GetAsync);
+        app.MapPost("/api/runs/{id}/approve", (string id, HttpRequest request, LifecycleServices lifecycle, CancellationToken ct) => DecideAsync(id, true, request, lifecycle, ct));
+        app.MapPost("/api/runs/{id}/reject", (string id, HttpRequest request, LifecycleServices lifecycle, CancellationToken ct) => DecideAsync(id, false, request, lifecycle, ct));
+        app.MapPost("/api/drift/check", async (LifecycleServices lifecycle, CancellationToken ct) =>
+            TypedResults.Accepted((string?)null, new { instance_id = await lifecycle.Client.ScheduleNewOrchestrationInstanceAsync(nameof(DriftMonitorOrchestrator), cancellation: ct) }));
+        return app;
+    }
+
+    private static async Task<Results<Accepted<StartRetrainResult>, ProblemHttpResult, ValidationProblem>> RetrainAsync(HttpRequest request, LifecycleServices lifecycle, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadOptionalJsonAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (body)
+        {
+            var errors = new List<FieldError>();
+            var obj = JsonFields.Object(body, errors);
+            var reason = obj is { } o ? JsonFields.String(o, "reason", errors) : null;
+            var dataset = obj is { } d ? JsonFields.String(d, "dataset_sha256", errors) : null;
+            var approval = obj is { } a ? JsonFields.Boolean(a, "require_approval", errors) : null;
+            if (errors.Count > 0)
+            {
+                return HttpProblems.Invalid(errors);
+            }
+
+            var result = await lifecycle.StartRetrainAsync(new StartRetrainRequest("HTTP: " + (reason ?? "requested"), dataset, approval), cancellationToken);
+            if (result.Started)
+            {
+                return TypedResults.Accepted($"/api/runs/{result.RunId}", result);
+            }
+
+            return HttpProblems.Problem(StatusCodes.Status409Conflict, result.RunId is null ? "Nothing to train on" : "A retrain is already running", result.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<RunDetail>, NotFound>> GetAsync(string id, LifecycleServices lifecycle, CancellationToken cancellationToken)
+    {
+        var summary = await lifecycle.Runs.GetAsync(id, cancellationToken);
+        return summary is null ? TypedResults.NotFound() : TypedResults.Ok(new RunDetail(summary, await lifecycle.Runs.GetStepsAsync(id, cancellationToken)));
+    }
+
+    private static async Task<Results<Accepted, ProblemHttpResult, ValidationProblem>> DecideAsync(string id, bool approve, HttpRequest request, LifecycleServices lifecycle, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadOptionalJsonAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (body)
+        {
+            var errors = new List<FieldError>();
+            var obj = JsonFields.Object(body, errors);
+            var by = obj is { } o ? JsonFields.String(o, "by", errors) : null;
+            var comment = obj is { } c ? JsonFields.String(c, "comment", errors) : null;
+            if (errors.Count > 0)
+            {
+                return HttpProblems.Invalid(errors);
+            }
+
+            var summary = await lifecycle.Runs.GetAsync(id, cancellationToken);
+            if (summary is null)
+            {
+                return HttpProblems.Problem(StatusCodes.Status404NotFound, "Unknown run", $"No run '{id}' exists.");
+            }
+
+            var running = await lifecycle.Client.GetInstanceAsync(LifecycleServices.RetrainInstanceId, cancellationToken);
+            if (summary.Status != "awaiting-approval" || running is not { IsRunning: true } || running.ReadInputAs<RetrainRequest>()?.RunId != id)
+            {
+                return HttpProblems.Problem(StatusCodes.Status409Conflict, "Run is not awaiting approval", $"Run '{id}' is {summary.Status} (last step: {summary.LastStep}); only a retrain awaiting approval can be approved or rejected.");
+            }
+
+            await lifecycle.Client.RaiseEventAsync(LifecycleServices.RetrainInstanceId, RetrainOrchestrator.ApprovalEvent, new ApprovalDecision(approve, by, comment), cancellationToken);
+            return TypedResults.Accepted($"/api/runs/{id}");
+        }
+    }
+
+    private static async Task<(System.Text.Json.JsonDocument? Body, ProblemHttpResult? Problem)> ReadOptionalJsonAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0 ? (null, null) : await HttpProblems.ReadJsonAsync(request, MaxBodyBytes, cancellationToken);
+
+    /// <summary>A run with its steps.</summary>
+    /// <param name="Run">The summary.</param>
+    /// <param name="Steps">The steps in order.</param>
+    public sealed record RunDetail(RunSummary Run, IReadOnlyList<RunStep> Steps);
+}
