@@ -7,9 +7,9 @@ namespace ChurnFlows.Functions.Http;
 internal static class JsonFields
 {
     /// <summary>An optional string (null when absent or null).</summary>
-    public static string? String(JsonElement obj, string name, List<FieldError> errors, string prefix = "")
+    public static string? String(JsonElement? obj, string name, List<FieldError> errors, string prefix = "")
     {
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (obj is not { } o || !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -24,9 +24,9 @@ internal static class JsonFields
     }
 
     /// <summary>An optional boolean (null when absent or null).</summary>
-    public static bool? Boolean(JsonElement obj, string name, List<FieldError> errors, string prefix = "")
+    public static bool? Boolean(JsonElement? obj, string name, List<FieldError> errors, string prefix = "")
     {
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (obj is not { } o || !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -40,20 +40,33 @@ internal static class JsonFields
         return v.GetBoolean();
     }
 
-    /// <summary>The body as an object; an empty body counts as <c>{}</c>.</summary>
-    public static JsonElement? Object(JsonDocument? body, List<FieldError> errors)
+    /// <summary>
+    /// Reads an optional JSON object body of at most <paramref name="limit"/> bytes: null when there is no
+    /// body, a problem for an oversized or malformed one, and an error when it is not an object.
+    /// </summary>
+    public static async Task<(JsonElement? Body, List<FieldError> Errors, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem)> ReadOptionalObjectAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        if (body is null)
+        var errors = new List<FieldError>();
+        if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0)
         {
-            return null;
+            return (null, errors, null);
         }
 
-        if (body.RootElement.ValueKind != JsonValueKind.Object)
+        var (body, problem) = await HttpProblems.ReadJsonAsync(request, limit, cancellationToken);
+        using (body)
         {
-            errors.Add(new FieldError("$", "expected a JSON object"));
-            return null;
-        }
+            if (body is null)
+            {
+                return (null, errors, problem);
+            }
 
-        return body.RootElement;
+            if (body.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new FieldError("$", "expected a JSON object"));
+                return (null, errors, null);
+            }
+
+            return (body.RootElement.Clone(), errors, null);
+        }
     }
 }

@@ -1,7 +1,6 @@
 using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.Lifecycle.Runs;
-using ChurnFlows.Lifecycle.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChurnFlows.Functions.Http;
@@ -30,32 +29,27 @@ public static class RunEndpoints
 
     private static async Task<Results<Accepted<StartRetrainResult>, ProblemHttpResult, ValidationProblem>> RetrainAsync(HttpRequest request, LifecycleServices lifecycle, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadOptionalJsonAsync(request, cancellationToken);
+        var (body, errors, problem) = await JsonFields.ReadOptionalObjectAsync(request, MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        using (body)
+        var reason = JsonFields.String(body, "reason", errors);
+        var dataset = JsonFields.String(body, "dataset_sha256", errors);
+        var approval = JsonFields.Boolean(body, "require_approval", errors);
+        if (errors.Count > 0)
         {
-            var errors = new List<FieldError>();
-            var obj = JsonFields.Object(body, errors);
-            var reason = obj is { } o ? JsonFields.String(o, "reason", errors) : null;
-            var dataset = obj is { } d ? JsonFields.String(d, "dataset_sha256", errors) : null;
-            var approval = obj is { } a ? JsonFields.Boolean(a, "require_approval", errors) : null;
-            if (errors.Count > 0)
-            {
-                return HttpProblems.Invalid(errors);
-            }
-
-            var result = await lifecycle.StartRetrainAsync(new StartRetrainRequest("HTTP: " + (reason ?? "requested"), dataset, approval), cancellationToken);
-            if (result.Started)
-            {
-                return TypedResults.Accepted($"/api/runs/{result.RunId}", result);
-            }
-
-            return HttpProblems.Problem(StatusCodes.Status409Conflict, result.RunId is null ? "Nothing to train on" : "A retrain is already running", result.Message);
+            return HttpProblems.Invalid(errors);
         }
+
+        var result = await lifecycle.StartRetrainAsync(new StartRetrainRequest("HTTP: " + (reason ?? "requested"), dataset, approval), cancellationToken);
+        if (result.Started)
+        {
+            return TypedResults.Accepted($"/api/runs/{result.RunId}", result);
+        }
+
+        return HttpProblems.Problem(StatusCodes.Status409Conflict, result.RunId is null ? "Nothing to train on" : "A retrain is already running", result.Message);
     }
 
     private static async Task<Results<Ok<RunDetail>, NotFound>> GetAsync(string id, LifecycleServices lifecycle, CancellationToken cancellationToken)
@@ -66,42 +60,34 @@ public static class RunEndpoints
 
     private static async Task<Results<Accepted, ProblemHttpResult, ValidationProblem>> DecideAsync(string id, bool approve, HttpRequest request, LifecycleServices lifecycle, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadOptionalJsonAsync(request, cancellationToken);
+        var (body, errors, problem) = await JsonFields.ReadOptionalObjectAsync(request, MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        using (body)
+        var by = JsonFields.String(body, "by", errors);
+        var comment = JsonFields.String(body, "comment", errors);
+        if (errors.Count > 0)
         {
-            var errors = new List<FieldError>();
-            var obj = JsonFields.Object(body, errors);
-            var by = obj is { } o ? JsonFields.String(o, "by", errors) : null;
-            var comment = obj is { } c ? JsonFields.String(c, "comment", errors) : null;
-            if (errors.Count > 0)
-            {
-                return HttpProblems.Invalid(errors);
-            }
-
-            var summary = await lifecycle.Runs.GetAsync(id, cancellationToken);
-            if (summary is null)
-            {
-                return HttpProblems.Problem(StatusCodes.Status404NotFound, "Unknown run", $"No run '{id}' exists.");
-            }
-
-            var running = await lifecycle.Client.GetInstanceAsync(LifecycleServices.RetrainInstanceId, cancellationToken);
-            if (summary.Status != "awaiting-approval" || running is not { IsRunning: true } || running.ReadInputAs<RetrainRequest>()?.RunId != id)
-            {
-                return HttpProblems.Problem(StatusCodes.Status409Conflict, "Run is not awaiting approval", $"Run '{id}' is {summary.Status} (last step: {summary.LastStep}); only a retrain awaiting approval can be approved or rejected.");
-            }
-
-            await lifecycle.Client.RaiseEventAsync(LifecycleServices.RetrainInstanceId, RetrainOrchestrator.ApprovalEvent, new ApprovalDecision(approve, by, comment), cancellationToken);
-            return TypedResults.Accepted($"/api/runs/{id}");
+            return HttpProblems.Invalid(errors);
         }
-    }
 
-    private static async Task<(System.Text.Json.JsonDocument? Body, ProblemHttpResult? Problem)> ReadOptionalJsonAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0 ? (null, null) : await HttpProblems.ReadJsonAsync(request, MaxBodyBytes, cancellationToken);
+        var summary = await lifecycle.Runs.GetAsync(id, cancellationToken);
+        if (summary is null)
+        {
+            return HttpProblems.Problem(StatusCodes.Status404NotFound, "Unknown run", $"No run '{id}' exists.");
+        }
+
+        var running = await lifecycle.Client.GetInstanceAsync(LifecycleServices.RetrainInstanceId, cancellationToken);
+        if (summary.Status != "awaiting-approval" || running is not { IsRunning: true } || running.ReadInputAs<RetrainRequest>()?.RunId != id)
+        {
+            return HttpProblems.Problem(StatusCodes.Status409Conflict, "Run is not awaiting approval", $"Run '{id}' is {summary.Status} (last step: {summary.LastStep}); only a retrain awaiting approval can be approved or rejected.");
+        }
+
+        await lifecycle.Client.RaiseEventAsync(LifecycleServices.RetrainInstanceId, RetrainOrchestrator.ApprovalEvent, new ApprovalDecision(approve, by, comment), cancellationToken);
+        return TypedResults.Accepted($"/api/runs/{id}");
+    }
 
     /// <summary>A run with its steps.</summary>
     /// <param name="Run">The summary.</param>
