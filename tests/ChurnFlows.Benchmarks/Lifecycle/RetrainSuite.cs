@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChurnFlows.Benchmarks.Training;
+using ChurnFlows.Durable;
+using ChurnFlows.Durable.Client;
+using ChurnFlows.Durable.Hub;
+using ChurnFlows.Durable.Worker;
+using ChurnFlows.Lifecycle;
+using ChurnFlows.Lifecycle.Orchestration;
+using ChurnFlows.Storage;
+using ChurnFlows.Storage.Blobs;
+using ChurnFlows.Storage.Emulator;
+
+namespace ChurnFlows.Benchmarks.Lifecycle;
+
+/// <summary>
+/// The full retrain through the durable lifecycle on Azurite: drop the 100k-row CSV, ingest (bronze,
+/// validation, silver), gold split and features, a 50-trial TPE study with median pruning fanned out as
+/// activities, final training, evaluation and promotion, against the peer's Optuna + XGBoost study with
+/// pruning on the same CSV and trial budget, measured in the same run.
+/// Usage: <c>lifecycle-retrain [--trials N] [--batch N] [CSV]</c>.
+/// </summary>
+public sealed class RetrainSuite : IBenchmarkSuite
+{
+    /// <inheritdoc />
+    public string Name => "lifecycle-retrain";
+
+    /// <inheritdoc />
+    public string Description => "drop CSV → ingest → 50-trial tuned retrain → promotion on Azurite vs Optuna + XGBoost (wall time, test AUC)";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string[] args)
+    {
+        var trials = Option(args, "--trials", 50);
+        var batch = Option(args, "--batch", Environment.ProcessorCount);
+        var csv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.Ordinal)) ?? PeerScripts.SampleCsv(100_000);
+        await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
+        var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
+        var hub = new InMemoryTaskHub();
+        await hub.CreateIfNotExistsAsync();
+        var options = new LifecycleOptions { Retrain = new RetrainSettings { Trials = trials, BatchSize = batch, MaximumIterations = 1000, EarlyStoppingRounds = 50, PlateauWaves = 0, MaxTuningMinutes = 120 } };
+        var lifecycle = new LifecycleServices(account, new DurableTaskClient(hub), options);
+        await lifecycle.CreateIfNotExistsAsync();
+        await using var worker = new DurableTaskWorker(hub, new DurableTaskRegistry().AddLifecycle(lifecycle));
+        await worker.StartAsync(CancellationToken.None);
+
+        var sw = Stopwatch.StartNew();
+        var upload = await lifecycle.Containers.Incoming.GetBlobClient("benchmark.csv").UploadAsync(BinaryData.FromBytes(await File.ReadAllBytesAsync(csv)), new BlobUploadOptions { ContentType = "text/csv" });
+        var ingestId = await lifecycle.StartIngestAsync("benchmark.csv", upload.ETag.ToString());
+        var ingest = await lifecycle.Client.WaitForInstanceCompletionAsync(ingestId);
+        var ingestSeconds = sw.Elapsed.TotalSeconds;
+        var retrain = await lifecycle.Client.WaitForInstanceCompletionAsync(LifecycleServices.RetrainInstanceId);
+        var ours = sw.Elapsed.TotalSeconds;
+        if (retrain.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+        {
+            await Console.Error.WriteLineAsync($"retrain {retrain.RuntimeStatus}: {retrain.FailureDetails?.ErrorMessage} (ingest: {ingest.RuntimeStatus})");
+            return 1;
+        }
+
+        var outcome = retrain.ReadOutputAs<RetrainOutcome>()!;
+        var peer = (await PeerBaselines.RunAsync(csv, "optuna", trials))["optuna_xgb"];
+        var peerWall = peer.TryGetProperty("wall_s_total", out var w) ? w.GetDouble() : peer.GetProperty("fit_s_2t").GetDouble();
+
+        Console.WriteLine($"Full retrain, {trials} trials, {Path.GetFileName(csv)}, {hub.GetType().Name} on Azurite, {DateTime.UtcNow:yyyy-MM-dd}");
+        Console.WriteLine();
+        Console.WriteLine("| pipeline | wall time (s) | trials completed / pruned | test ROC-AUC | peer wall / ours |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine(Text($"| ChurnFlows: drop → ingest ({ingestSeconds:F1} s) → gold → {trials} trials as activities ({batch} per wave) → final fit → evaluate → promote | {ours:F1} | {outcome.Tuning.Completed} / {outcome.Tuning.Pruned} | {outcome.Candidate.AreaUnderRocCurve:F4} | 1.00 |"));
+        Console.WriteLine(Text($"| Optuna 3.1 TPE + median pruner + XGBoost hist, in memory (peer script) | {peerWall:F1} | {Prop(peer, "n_complete")} / {Prop(peer, "n_pruned")} | {peer.GetProperty("test_roc_auc").GetDouble():F4} | {peerWall / ours:F2} |"));
+        Console.WriteLine();
+        Console.WriteLine("Peer record: " + peer.GetRawText());
+        return 0;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string Prop(System.Text.Json.JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.ToString() : "n/a";
+
+    private static string Text(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
