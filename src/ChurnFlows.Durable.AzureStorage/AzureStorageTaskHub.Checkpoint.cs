@@ -20,14 +20,14 @@ public sealed partial class AzureStorageTaskHub
     private async Task<SentinelState> PersistAsync(SessionLock lk, OrchestrationCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         await SendOutboundAsync(lk.InstanceId, checkpoint, cancellationToken).ConfigureAwait(false);
-        _options.CheckpointProbe?.Invoke(CheckpointStage.MessagesSent);
+        _options.CheckpointProbe?.Invoke(CheckpointStage.MessagesSent, checkpoint);
 
         var now = _time.GetUtcNow();
         var checkpointNumber = (lk.Sentinel?.Checkpoint ?? 0) + 1;
         var columns = await InstanceRows.StateColumnsAsync(lk.InstanceId, checkpoint.State, checkpointNumber, now, _payloads, cancellationToken).ConfigureAwait(false);
         var started = checkpoint.NewEvents.OfType<ExecutionStartedEvent>().LastOrDefault();
         var sentinel = await WriteHistoryAsync(lk, checkpoint, columns, started?.ExecutionId ?? lk.Sentinel?.ExecutionId, cancellationToken).ConfigureAwait(false);
-        _options.CheckpointProbe?.Invoke(CheckpointStage.HistoryWritten);
+        _options.CheckpointProbe?.Invoke(CheckpointStage.HistoryWritten, checkpoint);
 
         var row = InstanceRows.Apply(new TableEntity(TaskHubLayout.EscapeKey(lk.InstanceId), InstanceRows.RowKey) { ["InstanceId"] = lk.InstanceId }, columns);
         if (sentinel.ExecutionId is { } executionId)
@@ -40,7 +40,7 @@ public sealed partial class AzureStorageTaskHub
             row["CreatedTime"] = new DateTimeOffset(DateTime.SpecifyKind(started.Timestamp, DateTimeKind.Utc));
         }
 
-        var input = started is not null && (lk.Sentinel is null || lk.NewExecution) ? started.Input : checkpoint.State.Input;
+        var input = started is not null ? started.Input : checkpoint.State.Input;
         if (input is not null || started is not null)
         {
             var inputColumns = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -49,10 +49,10 @@ public sealed partial class AzureStorageTaskHub
         }
 
         await _instances.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-        _options.CheckpointProbe?.Invoke(CheckpointStage.InstanceUpdated);
+        _options.CheckpointProbe?.Invoke(CheckpointStage.InstanceUpdated, checkpoint);
 
         await Task.WhenAll(lk.Consumed.Select(m => DeleteQuietlyAsync(lk.Partition.Queue, m.MessageId, m.PopReceipt))).ConfigureAwait(false);
-        _options.CheckpointProbe?.Invoke(CheckpointStage.MessagesDeleted);
+        _options.CheckpointProbe?.Invoke(CheckpointStage.MessagesDeleted, checkpoint);
         return sentinel;
     }
 

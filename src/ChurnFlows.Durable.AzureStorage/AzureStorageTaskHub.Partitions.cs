@@ -121,12 +121,19 @@ public sealed partial class AzureStorageTaskHub
         var counts = live.ToDictionary(w => w, w => owners.Values.Count(o => o == w), StringComparer.Ordinal);
         if (mine < ceiling)
         {
+            var acquired = false;
             foreach (var index in Enumerable.Range(0, _layout.PartitionCount).Where(i => owners.GetValueOrDefault(i) is null))
             {
-                if (await TryAcquireAsync(index, cancellationToken).ConfigureAwait(false))
+                if (mine < ceiling && await TryAcquireAsync(index, cancellationToken).ConfigureAwait(false))
                 {
-                    return false;
+                    mine++;
+                    acquired = true;
                 }
+            }
+
+            if (acquired)
+            {
+                return false;
             }
         }
 

@@ -55,7 +55,7 @@ public sealed record AzureStorageTaskHubOptions
     public string WorkerId { get; init; } = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(Environment.MachineName.Length + 9, 60)];
 
     /// <summary>Gets a fault-injection hook called at each checkpoint stage (tests kill the process here).</summary>
-    internal Action<CheckpointStage>? CheckpointProbe { get; init; }
+    internal Action<CheckpointStage, Hub.OrchestrationCheckpoint>? CheckpointProbe { get; init; }
 
     internal void Validate()
     {
