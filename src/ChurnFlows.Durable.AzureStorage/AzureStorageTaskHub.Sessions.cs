@@ -12,17 +12,33 @@ public sealed partial class AzureStorageTaskHub
         EnsureOwnershipStarted();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(maxWait);
-        while (true)
+        try
+        {
+            return await _prepared.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Turns ready instances into work items, several at a time (reading a sentinel is a round trip,
+    /// so preparing one by one would cap the episode rate at one per read).
+    /// </summary>
+    private async Task PrepareWorkItemsAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
         {
             ControlPartition partition;
             string instanceId;
             try
             {
-                (partition, instanceId) = await _ready.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                (partition, instanceId) = await _ready.Reader.ReadAsync(stopping).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                return null;
+                return;
             }
 
             InstanceSession? session;
@@ -45,19 +61,36 @@ public sealed partial class AzureStorageTaskHub
                 session.Pending.Clear();
             }
 
+            OrchestrationWorkItem? item = null;
             try
             {
-                var item = await PrepareWorkItemAsync(partition, instanceId, session, taken, cancellationToken).ConfigureAwait(false);
+                item = await PrepareWorkItemAsync(partition, instanceId, session, taken, stopping).ConfigureAwait(false);
                 if (item is not null)
                 {
-                    return item;
+                    await _prepared.Writer.WriteAsync(item, stopping).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                Requeue(new SessionLock(partition, instanceId, session, taken, null, false));
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 Logs.SessionFailed(_logger, instanceId, e);
                 await ReleaseSessionAsync(new SessionLock(partition, instanceId, session, taken, null, false), abandon: true).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Puts a prepared but unprocessed session's messages back in front of its pending ones (still held, so a partition release returns them to the queue).</summary>
+    private static void Requeue(SessionLock lk)
+    {
+        lock (lk.Partition)
+        {
+            lk.Session.Pending.InsertRange(0, lk.Consumed);
+            lk.Session.Locked = false;
+            lk.Session.Sentinel = null;
         }
     }
 

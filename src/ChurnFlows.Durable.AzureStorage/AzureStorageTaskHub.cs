@@ -25,6 +25,8 @@ namespace ChurnFlows.Durable.AzureStorage;
 /// </summary>
 public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
 {
+    private const int Preparers = 8;
+    private const int PreparedCapacity = 8;
     private readonly AzureStorageTaskHubOptions _options;
     private readonly TaskHubLayout _layout;
     private readonly QueueClient[] _controlQueues;
@@ -38,6 +40,7 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<(ControlPartition Partition, string InstanceId)> _ready = Channel.CreateUnbounded<(ControlPartition, string)>();
+    private readonly Channel<OrchestrationWorkItem> _prepared = Channel.CreateBounded<OrchestrationWorkItem>(PreparedCapacity);
     private readonly CancellationTokenSource _disposed = new();
 
     /// <summary>Creates a hub over <paramref name="account"/>; no request is made until it is used.</summary>
@@ -59,7 +62,8 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
         _codec = new QueueEnvelopeCodec(_payloads);
         _time = options.TimeProvider;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AzureStorageTaskHub>();
-        _ownership = new Lazy<Task>(() => Task.Run(() => OwnPartitionsAsync(_disposed.Token)));
+        _ownership = new Lazy<Task>(() => Task.WhenAll(
+            [Task.Run(() => OwnPartitionsAsync(_disposed.Token)), .. Enumerable.Range(0, Preparers).Select(_ => Task.Run(() => PrepareWorkItemsAsync(_disposed.Token)))]));
     }
 
     /// <summary>Creates a hub from a storage connection string (<c>UseDevelopmentStorage=true</c> for Azurite).</summary>
@@ -196,6 +200,11 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
         if (_ownership.IsValueCreated)
         {
             await _ownership.Value.ConfigureAwait(false);
+            while (_prepared.Reader.TryRead(out var unclaimed))
+            {
+                Requeue((SessionLock)unclaimed.LockToken!);
+            }
+
             await ReleaseAllAsync().ConfigureAwait(false);
         }
 
