@@ -28,19 +28,7 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
     {
         var repetitions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
-        var registry = new DurableTaskRegistry()
-            .AddActivityFunc<int, int>("Noop", (_, x) => Task.FromResult(x))
-            .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) => (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)))).Length)
-            .AddOrchestratorFunc<int, int>("Sequence", async (ctx, n) =>
-            {
-                var sum = 0;
-                for (var i = 0; i < n; i++)
-                {
-                    sum += await ctx.CallActivityAsync<int>("Noop", i);
-                }
-
-                return sum;
-            });
+        var registry = BenchmarkOrchestrations.Create();
 
         var load = await File.ReadAllTextAsync("/proc/loadavg");
         var raw = await AzuriteRawRates.MeasureAsync(StorageAccount.FromConnectionString(azurite.ConnectionString));
