@@ -72,9 +72,62 @@ public sealed partial class AzureStorageTaskHub
     {
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(result);
-        await Results.SendAsync(result.InstanceId, result.Event, cancellationToken).ConfigureAwait(false);
         var lk = (ActivityLock)workItem.LockToken!;
+        if (TryDeliverLocally(result, lk, workItem.DequeueCount))
+        {
+            return;
+        }
+
+        await Results.SendAsync(result.InstanceId, result.Event, cancellationToken).ConfigureAwait(false);
         await DeleteQuietlyAsync(_workItems, lk.MessageId, lk.PopReceipt).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// When this process owns the orchestration's partition, hands the result to its session in memory
+    /// and leaves the activity message in the queue until the checkpoint that records the result deletes
+    /// it: a crash before then re-runs the activity (at least once) instead of losing its result, and the
+    /// result costs no control-queue send, receive or delete.
+    /// </summary>
+    private bool TryDeliverLocally(TaskMessage result, ActivityLock lk, int dequeueCount)
+    {
+        ControlPartition? partition;
+        lock (_owned)
+        {
+            partition = _owned.TryGetValue(_layout.PartitionOf(result.InstanceId), out var owned) ? owned.Partition : null;
+        }
+
+        if (partition is null)
+        {
+            return false;
+        }
+
+        var received = new ReceivedMessage
+        {
+            Queue = _workItems,
+            MessageId = lk.MessageId,
+            PopReceipt = lk.PopReceipt,
+            DequeueCount = dequeueCount,
+            Body = string.Empty,
+            InstanceId = result.InstanceId,
+            Messages = [result],
+        };
+        lock (partition)
+        {
+            if (!partition.IsOwned || !partition.Held.TryAdd(received.MessageId, received))
+            {
+                return false;
+            }
+
+            if (!partition.Instances.TryGetValue(result.InstanceId, out var session))
+            {
+                partition.Instances[result.InstanceId] = session = new InstanceSession();
+            }
+
+            session.Pending.Add(received);
+            Signal(partition, result.InstanceId, session);
+        }
+
+        return true;
     }
 
     /// <inheritdoc />

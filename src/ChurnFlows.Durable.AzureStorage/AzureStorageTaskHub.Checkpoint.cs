@@ -48,10 +48,17 @@ public sealed partial class AzureStorageTaskHub
             InstanceRows.Apply(row, inputColumns);
         }
 
-        await _instances.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        // An episode that leaves the instance running as before needs no row write: readers of a running
+        // row consult the sentinel (see ReadInstanceAsync), which already holds the new custom status.
+        var unchanged = started is null && checkpoint.State.Input is null && !lk.NewExecution && lk.Sentinel?.Status == checkpoint.State.Status && !sentinel.IsTerminal;
+        if (!unchanged)
+        {
+            await _instances.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+
         _options.CheckpointProbe?.Invoke(CheckpointStage.InstanceUpdated, checkpoint);
 
-        await Task.WhenAll(lk.Consumed.Select(m => DeleteQuietlyAsync(lk.Partition.Queue, m.MessageId, m.PopReceipt))).ConfigureAwait(false);
+        await Task.WhenAll(lk.Consumed.Select(DeleteMessageAsync)).ConfigureAwait(false);
         _options.CheckpointProbe?.Invoke(CheckpointStage.MessagesDeleted, checkpoint);
         return sentinel;
     }
@@ -179,7 +186,7 @@ public sealed partial class AzureStorageTaskHub
 
         if (lk.Sentinel is { IsTerminal: true })
         {
-            await Task.WhenAll(lk.Consumed.Select(m => DeleteQuietlyAsync(lk.Partition.Queue, m.MessageId, m.PopReceipt))).ConfigureAwait(false);
+            await Task.WhenAll(lk.Consumed.Select(DeleteMessageAsync)).ConfigureAwait(false);
             await ReleaseSessionAsync(lk, abandon: false).ConfigureAwait(false);
             return;
         }
@@ -190,7 +197,7 @@ public sealed partial class AzureStorageTaskHub
         var existing = await GetInstanceAsync(lk.InstanceId, cancellationToken).ConfigureAwait(false);
         if (existing is null && lk.Sentinel is null)
         {
-            await Task.WhenAll(lk.Consumed.Select(m => DeleteQuietlyAsync(lk.Partition.Queue, m.MessageId, m.PopReceipt))).ConfigureAwait(false);
+            await Task.WhenAll(lk.Consumed.Select(DeleteMessageAsync)).ConfigureAwait(false);
             await ReleaseSessionAsync(lk, abandon: false).ConfigureAwait(false);
             return;
         }

@@ -94,6 +94,7 @@ public sealed partial class AzureStorageTaskHub
 
         var received = new ReceivedMessage
         {
+            Queue = partition.Queue,
             MessageId = message.MessageId,
             PopReceipt = message.PopReceipt,
             DequeueCount = message.DequeueCount,
@@ -148,12 +149,14 @@ public sealed partial class AzureStorageTaskHub
         }
     }
 
+    private static Task DeleteMessageAsync(ReceivedMessage message) => DeleteQuietlyAsync(message.Queue, message.MessageId, message.PopReceipt);
+
     /// <summary>Makes a held message visible again after <paramref name="delay"/>.</summary>
-    private static async Task ReturnToQueueAsync(QueueClient queue, ReceivedMessage message, TimeSpan delay)
+    private static async Task ReturnToQueueAsync(ReceivedMessage message, TimeSpan delay)
     {
         try
         {
-            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, delay, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await message.Queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, delay, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status is 400 or 404)
         {

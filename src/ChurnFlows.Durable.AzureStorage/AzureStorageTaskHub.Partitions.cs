@@ -226,7 +226,7 @@ public sealed partial class AzureStorageTaskHub
         }
 
         await Parallel.ForEachAsync(held, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (m, ct) =>
-            await ReturnToQueueAsync(partition.Queue, m, TimeSpan.Zero).ConfigureAwait(false)).ConfigureAwait(false);
+            await ReturnToQueueAsync(m, TimeSpan.Zero).ConfigureAwait(false)).ConfigureAwait(false);
         try
         {
             await lease.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);

@@ -87,8 +87,9 @@ public sealed partial class AzureStorageTaskHub
     }
 
     /// <summary>
-    /// Reads an instance row; when it says running but the sentinel has a later checkpoint (a crash
-    /// between the history write and the row update), the sentinel's state wins and the row is repaired.
+    /// Reads an instance row; when it says running but the sentinel has a later checkpoint (episodes
+    /// that keep an instance running skip the row write, and a crash can fall between the history write
+    /// and the row update), the sentinel's state wins, and a finished state is written back to the row.
     /// </summary>
     private async Task<OrchestrationMetadata> ReadInstanceAsync(TableEntity row, SentinelState? sentinel, CancellationToken cancellationToken)
     {
@@ -104,7 +105,11 @@ public sealed partial class AzureStorageTaskHub
             return metadata;
         }
 
-        await RepairAsync(row, latest, cancellationToken).ConfigureAwait(false);
+        if (SentinelState.FromEntity(latest).IsTerminal)
+        {
+            await RepairAsync(row, latest, cancellationToken).ConfigureAwait(false);
+        }
+
         return await InstanceRows.ReadAsync(row, latest, _payloads, cancellationToken).ConfigureAwait(false);
     }
 

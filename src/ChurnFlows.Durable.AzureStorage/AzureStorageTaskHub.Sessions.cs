@@ -114,7 +114,11 @@ public sealed partial class AzureStorageTaskHub
     /// <summary>Builds the work item, or handles the messages itself (stale, poisoned) and returns null.</summary>
     private async Task<OrchestrationWorkItem?> PrepareWorkItemAsync(ControlPartition partition, string instanceId, InstanceSession session, List<ReceivedMessage> taken, CancellationToken cancellationToken)
     {
-        var sentinel = session.Sentinel ?? await ReadSentinelAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        // A first delivery of a start without a cached sentinel is almost always a new instance: skip the read.
+        // If history does exist (a restart of a finished instance), the checkpoint's insert of the sentinel
+        // fails, the episode is abandoned, and the redelivery (dequeue count 2) reads the sentinel.
+        var fresh = session.Sentinel is null && taken.All(m => m.DequeueCount == 1) && taken.Any(m => m.Messages.Any(e => e.Event is ExecutionStartedEvent));
+        var sentinel = session.Sentinel ?? (fresh ? null : await ReadSentinelAsync(instanceId, cancellationToken).ConfigureAwait(false));
         if (taken.Any(m => m.Poisoned))
         {
             await FailPoisonedAsync(new SessionLock(partition, instanceId, session, taken, sentinel, false), cancellationToken).ConfigureAwait(false);
@@ -160,7 +164,7 @@ public sealed partial class AzureStorageTaskHub
                 await RepairInstanceRowAsync(instanceId, cancellationToken).ConfigureAwait(false);
             }
 
-            await Task.WhenAll(taken.Select(m => DeleteQuietlyAsync(partition.Queue, m.MessageId, m.PopReceipt))).ConfigureAwait(false);
+            await Task.WhenAll(taken.Select(DeleteMessageAsync)).ConfigureAwait(false);
             await ReleaseSessionAsync(lk with { Sentinel = sentinel is { IsTerminal: true } ? null : sentinel }, abandon: false).ConfigureAwait(false);
             return null;
         }
@@ -193,7 +197,7 @@ public sealed partial class AzureStorageTaskHub
 
         if (abandon)
         {
-            await Task.WhenAll(lk.Consumed.Select(m => ReturnToQueueAsync(partition.Queue, m, TimeSpan.FromSeconds(Math.Min(m.DequeueCount, 30))))).ConfigureAwait(false);
+            await Task.WhenAll(lk.Consumed.Select(m => ReturnToQueueAsync(m, TimeSpan.FromSeconds(Math.Min(m.DequeueCount, 30))))).ConfigureAwait(false);
         }
     }
 }

@@ -52,6 +52,9 @@ internal sealed class InstanceSession
 /// <summary>A dequeued queue message and the events it carries.</summary>
 internal sealed class ReceivedMessage
 {
+    /// <summary>Gets the queue it came from: a control queue, or the work-item queue for a result delivered in memory.</summary>
+    public required QueueClient Queue { get; init; }
+
     public required string MessageId { get; init; }
 
     public required string PopReceipt { get; set; }
