@@ -50,7 +50,10 @@ public sealed partial class AzureStorageTaskHub
 
         // An episode that leaves the instance running as before needs no row write: readers of a running
         // row consult the sentinel (see ReadInstanceAsync), which already holds the new custom status.
-        var unchanged = started is null && checkpoint.State.Input is null && !lk.NewExecution && lk.Sentinel?.Status == checkpoint.State.Status && !sentinel.IsTerminal;
+        // The first episode of a client-started instance finds the row the client wrote (readers see Running through the sentinel).
+        var unchanged = !sentinel.IsTerminal && !lk.NewExecution && (started is null
+            ? checkpoint.State.Input is null && lk.Sentinel?.Status == checkpoint.State.Status
+            : started.Parent is null && lk.Sentinel is null && checkpoint.State.Status == OrchestrationRuntimeStatus.Running);
         if (!unchanged)
         {
             await _instances.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,7 @@ using ChurnFlows.Storage.Tables;
 // A worker process for multi-process tests: `dotnet ChurnFlows.Durable.AzureStorage.TestWorker.dll <connection> <hub> <side-effect table>`.
 // Runs until its standard input closes. CHURNFLOWS_KILL_AT=<stage>:<n> kills the process (SIGKILL) the n-th time a
 // checkpoint reaches <stage>; <n> = "terminal" means the first checkpoint that finishes an orchestration.
+// CHURNFLOWS_ACTIVITY_DELAY_MS sets how long each Record activity takes (default 5 ms).
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: <connection string> <task hub> <side-effect table>");
@@ -29,11 +30,12 @@ var options = new AzureStorageTaskHubOptions
     CheckpointProbe = KillSwitch(Environment.GetEnvironmentVariable("CHURNFLOWS_KILL_AT")),
 };
 
+var activityDelay = int.TryParse(Environment.GetEnvironmentVariable("CHURNFLOWS_ACTIVITY_DELAY_MS"), out var ms) ? ms : 5;
 var registry = new DurableTaskRegistry()
     .AddActivityFunc<int, int>("Record", async (ctx, i) =>
     {
         await sideEffects.AddEntityAsync(new TableEntity(ctx.InstanceId, $"{i:D5}-{Guid.NewGuid():N}") { ["Worker"] = options.WorkerId });
-        await Task.Delay(5);
+        await Task.Delay(activityDelay);
         return i;
     })
     .AddOrchestratorFunc<int, long>("FanOut", async (ctx, n) =>

@@ -13,7 +13,7 @@ public sealed class CrashRecoveryTests
     public async Task KilledMidFanOutOf500_NewProcessFinishes_EveryActivityRanAtLeastOnce()
     {
         await using var scenario = await MultiProcessScenario.CreateAsync();
-        var doomed = await scenario.StartWorkerAsync();
+        var doomed = await scenario.StartWorkerAsync(activityDelayMs: 50); // 500 activities take seconds, so the kill lands mid-way
         var id = await scenario.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 500);
         using (var cts = new CancellationTokenSource(Patience))
         {

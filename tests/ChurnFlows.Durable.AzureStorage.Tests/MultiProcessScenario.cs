@@ -31,7 +31,7 @@ public sealed class MultiProcessScenario : IAsyncDisposable
         return new MultiProcessScenario(hub, table);
     }
 
-    public Task<WorkerProcess> StartWorkerAsync(string? killAt = null) => WorkerProcess.StartAsync(HubName, SideEffects.Name, killAt);
+    public Task<WorkerProcess> StartWorkerAsync(string? killAt = null, int activityDelayMs = 5) => WorkerProcess.StartAsync(HubName, SideEffects.Name, killAt, activityDelayMs);
 
     public async Task<OrchestrationMetadata> WaitAsync(string id, TimeSpan timeout)
     {

@@ -41,7 +41,7 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<WorkerProcess> StartAsync(string hubName, string sideEffectTable, string? killAt = null)
+    public static async Task<WorkerProcess> StartAsync(string hubName, string sideEffectTable, string? killAt = null, int activityDelayMs = 5)
     {
         var dll = typeof(WorkerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestWorkerPath").Value!;
         var info = new ProcessStartInfo("dotnet")
@@ -56,6 +56,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        info.Environment["CHURNFLOWS_ACTIVITY_DELAY_MS"] = activityDelayMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (killAt is not null)
         {
             info.Environment["CHURNFLOWS_KILL_AT"] = killAt;
