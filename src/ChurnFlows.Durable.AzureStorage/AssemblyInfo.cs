@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("ChurnFlows.Durable.AzureStorage.Tests")]
+[assembly: InternalsVisibleTo("ChurnFlows.Durable.AzureStorage.TestWorker")]
 [assembly: InternalsVisibleTo("ChurnFlows.Benchmarks")]

@@ -22,19 +22,7 @@ public sealed class InMemoryEngineSuite : IBenchmarkSuite
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args)
     {
-        var registry = new DurableTaskRegistry()
-            .AddActivityFunc<int, int>("Noop", (_, x) => Task.FromResult(x))
-            .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) => (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)))).Length)
-            .AddOrchestratorFunc<int, int>("Sequence", async (ctx, n) =>
-            {
-                var sum = 0;
-                for (var i = 0; i < n; i++)
-                {
-                    sum += await ctx.CallActivityAsync<int>("Noop", i);
-                }
-
-                return sum;
-            });
+        var registry = BenchmarkOrchestrations.Create();
 
         await RunFanOutAsync(registry, 2_000); // warm-up
         var fanOut = Best(await RunFanOutAsync(registry, 10_000), await RunFanOutAsync(registry, 10_000), await RunFanOutAsync(registry, 10_000));

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure.Core;
+using ChurnFlows.Durable.AzureStorage;
+using ChurnFlows.Durable.Client;
+using ChurnFlows.Durable.Worker;
+using ChurnFlows.Storage;
+using ChurnFlows.Storage.Emulator;
+using ChurnFlows.TestKit;
+
+namespace ChurnFlows.Benchmarks.Durable;
+
+/// <summary>
+/// The durable engine on the Azure Storage hub against a fresh Azurite: fan-out/fan-in, many short
+/// sequential orchestrations, storage operations per activity (counted at the HTTP pipeline), and
+/// Azurite's raw rates for comparison. Usage: <c>durable-azurestorage [repetitions]</c>.
+/// </summary>
+public sealed class AzureStorageEngineSuite : IBenchmarkSuite
+{
+    /// <inheritdoc />
+    public string Name => "durable-azurestorage";
+
+    /// <inheritdoc />
+    public string Description => "durable engine, Azure Storage hub on Azurite: 1k fan-out, 1k x 5 sequential, ops per activity, raw Azurite rates";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string[] args)
+    {
+        var repetitions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
+        await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
+        var registry = BenchmarkOrchestrations.Create();
+
+        var load = await File.ReadAllTextAsync("/proc/loadavg");
+        var raw = await AzuriteRawRates.MeasureAsync(StorageAccount.FromConnectionString(azurite.ConnectionString));
+        await RunFanOutAsync(azurite, registry, 200); // warm-up
+        var fanOuts = new List<Run>();
+        for (var i = 0; i < repetitions; i++)
+        {
+            fanOuts.Add(await RunFanOutAsync(azurite, registry, 1_000));
+        }
+
+        await RunSequencesAsync(azurite, registry, 50);
+        var sequences = new List<Run>();
+        for (var i = 0; i < repetitions; i++)
+        {
+            sequences.Add(await RunSequencesAsync(azurite, registry, 1_000));
+        }
+
+        var fan = fanOuts.MaxBy(r => r.PerSecond)!;
+        var seq = sequences.MaxBy(r => r.PerSecond)!;
+        Console.WriteLine($"Durable engine, Azure Storage hub on Azurite, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, load average before the run {load.Trim()} (best of {repetitions})");
+        Console.WriteLine();
+        Console.WriteLine("| scenario | result | goal | storage ops | ops/s | published anchor |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine(Line($"| fan-out/fan-in, 1,000 no-op activities | {fan.PerSecond:N0} activities/s | ≥ 300 | {fan.Operations / 1000.0:F2} per activity | {fan.OperationsPerSecond:N0} | 100 activities/s per instance (Durable Functions, A1) |"));
+        Console.WriteLine(Line($"| 1,000 orchestrations × 5 sequential activities | {seq.PerSecond:N0} orchestrations/s | ≥ 60 | {seq.Operations / 5000.0:F2} per activity | {seq.OperationsPerSecond:N0} | 45/s Durable Functions (EP2), 171/s Netherite (EP2) |"));
+        Console.WriteLine();
+        Console.WriteLine("| Azurite raw operation | ops/s |");
+        Console.WriteLine("|---|---:|");
+        Console.WriteLine(Line($"| queue put, sequential | {raw.QueuePutSequential:N0} |"));
+        Console.WriteLine(Line($"| queue put, 32 concurrent | {raw.QueuePutConcurrent:N0} |"));
+        Console.WriteLine(Line($"| queue get (32) + delete, 8 concurrent | {raw.QueueGetDeleteConcurrent:N0} |"));
+        Console.WriteLine(Line($"| table insert, sequential | {raw.TableInsertSequential:N0} |"));
+        Console.WriteLine(Line($"| table insert, 32 concurrent | {raw.TableInsertConcurrent:N0} |"));
+        Console.WriteLine(Line($"| table batch insert (100 rows, 4 concurrent), rows/s | {raw.TableBatchRowsPerSecond:N0} |"));
+        Console.WriteLine(Line($"| mixed concurrent (harmonic mean of put, get+delete, insert) | {raw.MixedConcurrent:N0} |"));
+        Console.WriteLine();
+        Console.WriteLine(Line($"Engine share of Azurite's mixed concurrent rate: fan-out {fan.OperationsPerSecond / raw.MixedConcurrent:P0}, sequences {seq.OperationsPerSecond / raw.MixedConcurrent:P0}."));
+        Console.WriteLine(Line($"All runs: fan-out {string.Join(", ", fanOuts.Select(r => r.PerSecond.ToString("N0", CultureInfo.InvariantCulture)))} activities/s; sequences {string.Join(", ", sequences.Select(r => r.PerSecond.ToString("N0", CultureInfo.InvariantCulture)))} orchestrations/s."));
+        return 0;
+    }
+
+    private static async Task<Run> RunFanOutAsync(AzuriteProcess azurite, DurableTaskRegistry registry, int n)
+    {
+        await using var engine = await Engine.StartAsync(azurite, registry);
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", n);
+        var result = await engine.Client.WaitForInstanceCompletionAsync(id);
+        Check(result.ReadOutputAs<int>() == n, "fan-out result");
+        return engine.Finish(n);
+    }
+
+    private static async Task<Run> RunSequencesAsync(AzuriteProcess azurite, DurableTaskRegistry registry, int count)
+    {
+        await using var engine = await Engine.StartAsync(azurite, registry);
+        var ids = new string[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            ids[i] = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Sequence", 5, cancellation: ct));
+        foreach (var id in ids)
+        {
+            Check((await engine.Client.WaitForInstanceCompletionAsync(id)).ReadOutputAs<int>() == 10, "sequence result");
+        }
+
+        return engine.Finish(count);
+    }
+
+    private static void Check(bool ok, string what)
+    {
+        if (!ok)
+        {
+            throw new InvalidOperationException($"Benchmark produced a wrong {what}.");
+        }
+    }
+
+    private static string Line(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record Run(double PerSecond, long Operations, double OperationsPerSecond);
+
+    /// <summary>A worker hub whose storage calls are counted, and a client on an uncounted hub (the waiting client's polls are not engine work).</summary>
+    private sealed class Engine : IAsyncDisposable
+    {
+        private readonly AzureStorageTaskHub _workerHub;
+        private readonly DurableTaskWorker _worker;
+        private readonly StorageOperationCounter _counter;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        private Engine(AzureStorageTaskHub workerHub, DurableTaskWorker worker, StorageOperationCounter counter, DurableTaskClient client)
+        {
+            _workerHub = workerHub;
+            _worker = worker;
+            _counter = counter;
+            Client = client;
+        }
+
+        public DurableTaskClient Client { get; }
+
+        public static async Task<Engine> StartAsync(AzuriteProcess azurite, DurableTaskRegistry registry)
+        {
+            var options = new AzureStorageTaskHubOptions { TaskHubName = "bench" + Guid.NewGuid().ToString("N")[..10] };
+            var counter = new StorageOperationCounter();
+            var counted = new StorageClientOptions();
+            counted.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+            var workerHub = new AzureStorageTaskHub(StorageAccount.FromConnectionString(azurite.ConnectionString, counted), options);
+            var worker = new DurableTaskWorker(workerHub, registry, new DurableTaskWorkerOptions { MaxConcurrentOrchestrations = 32, MaxConcurrentActivities = 32 });
+            await worker.StartAsync(CancellationToken.None);
+            var clientHub = new AzureStorageTaskHub(StorageAccount.FromConnectionString(azurite.ConnectionString), options);
+            while (workerHub.OwnedPartitions.Count < options.PartitionCount)
+            {
+                await Task.Delay(50);
+            }
+
+            counter.Reset();
+            return new Engine(workerHub, worker, counter, new DurableTaskClient(clientHub));
+        }
+
+        public Run Finish(int units)
+        {
+            var seconds = _clock.Elapsed.TotalSeconds;
+            var operations = _counter.Count;
+            return new Run(units / seconds, operations, operations / seconds);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _worker.DisposeAsync();
+            await _workerHub.DeleteAsync();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using ChurnFlows.Storage;
+using ChurnFlows.Storage.Tables;
+
+namespace ChurnFlows.Benchmarks.Durable;
+
+/// <summary>Azurite's own operation rates on this machine, the ceiling the engine works under.</summary>
+internal static class AzuriteRawRates
+{
+    public sealed record Rates(double QueuePutSequential, double QueuePutConcurrent, double QueueGetDeleteConcurrent, double TableInsertSequential, double TableInsertConcurrent, double TableBatchRowsPerSecond)
+    {
+        /// <summary>The mixed concurrent rate (queue put, get+delete, table insert), the fair ceiling for an engine doing all three.</summary>
+        public double MixedConcurrent => 3 / ((1 / QueuePutConcurrent) + (1 / QueueGetDeleteConcurrent) + (1 / TableInsertConcurrent));
+    }
+
+    public static async Task<Rates> MeasureAsync(StorageAccount account)
+    {
+        var queue = account.QueueServiceClient.GetQueueClient("raw-" + Guid.NewGuid().ToString("N")[..12]);
+        var table = account.TableServiceClient.GetTableClient("raw" + Guid.NewGuid().ToString("N")[..12]);
+        await queue.CreateIfNotExistsAsync();
+        await table.CreateIfNotExistsAsync();
+        try
+        {
+            var body = "{\"i\":\"0123456789abcdef\",\"e\":[{\"type\":\"TaskCompleted\",\"Timestamp\":\"2026-01-01T00:00:00Z\",\"TaskScheduledId\":1,\"Result\":\"1\"}]}";
+            var putSequential = await RateAsync(300, 1, _ => queue.SendMessageAsync(body));
+            var putConcurrent = await RateAsync(2000, 32, _ => queue.SendMessageAsync(body));
+            var getDelete = await RateAsync(2300 / 32, 8, async _ =>
+            {
+                foreach (var m in await queue.ReceiveMessagesAsync(32))
+                {
+                    await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt);
+                }
+            }) * 33; // one receive + 32 deletes per call
+            var insertSequential = await RateAsync(300, 1, i => table.AddEntityAsync(Row("s", i)));
+            var insertConcurrent = await RateAsync(2000, 32, i => table.AddEntityAsync(Row("c", i)));
+            var batchRows = await RateAsync(20, 4, i => table.SubmitTransactionAsync([.. Enumerable.Range(0, 100).Select(r => new TableTransactionAction(TableTransactionActionType.Add, Row($"b{i}", r)))])) * 100;
+            return new Rates(putSequential, putConcurrent, getDelete, insertSequential, insertConcurrent, batchRows);
+        }
+        finally
+        {
+            await queue.DeleteIfExistsAsync();
+            await table.DeleteIfExistsAsync();
+        }
+    }
+
+    private static TableEntity Row(string partition, int i) => new(partition, i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture)) { ["Event"] = new string('x', 120) };
+
+    /// <summary>Operations per second of <paramref name="count"/> calls with at most <paramref name="concurrency"/> in flight.</summary>
+    private static async Task<double> RateAsync(int count, int concurrency, Func<int, Task> operation)
+    {
+        var sw = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) => await operation(i));
+        return count / sw.Elapsed.TotalSeconds;
+    }
+}

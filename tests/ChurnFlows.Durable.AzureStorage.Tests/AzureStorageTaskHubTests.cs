@@ -1,0 +1,242 @@
+using Azure.Core;
+using ChurnFlows.Durable.Client;
+using ChurnFlows.Durable.History;
+using ChurnFlows.Durable.Hub;
+using ChurnFlows.Durable.Tests.Conformance;
+using ChurnFlows.Durable.Worker;
+using ChurnFlows.Storage;
+using ChurnFlows.TestKit;
+using Xunit;
+
+namespace ChurnFlows.Durable.AzureStorage.Tests;
+
+/// <summary>What the Azure Storage hub adds beyond the conformance suite: size limits, poison, long timers, purge, duplicates, cost.</summary>
+public sealed class AzureStorageTaskHubTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task LargePayloads_InputAndOutputOver64KB_RoundTripThroughBlobs()
+    {
+        await using var engine = await Engine.StartAsync(TestHubs.Options());
+        var input = new string('x', 100_000) + "é";
+
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Echo", input);
+        var result = await engine.WaitAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(input + "!", result.ReadOutputAs<string>());
+        Assert.Equal(input, result.ReadInputAs<string>());
+        var blobs = new List<string>();
+        await foreach (var blob in (await AzuriteFixture.GetAccountAsync()).BlobServiceClient.GetBlobContainerClient($"{engine.Options.TaskHubName}-largemessages").GetBlobsAsync())
+        {
+            blobs.Add(blob.Name);
+        }
+
+        Assert.Contains(blobs, b => b.Contains("/message-", StringComparison.Ordinal));
+        Assert.Contains(blobs, b => b.Contains("/history-", StringComparison.Ordinal));
+        Assert.Contains(blobs, b => b.Contains("/output-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PoisonActivity_DequeuedTooOften_MovesToPoisonQueueAndFailsTheActivity()
+    {
+        var options = TestHubs.Options() with { WorkItemVisibilityTimeout = TimeSpan.FromSeconds(1), MaxDequeueCount = 2 };
+        await using var engine = await Engine.StartAsync(options);
+
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("CallHang");
+        var result = await engine.WaitAsync(id);
+
+        Assert.Contains("PoisonMessage", result.ReadOutputAs<string>(), StringComparison.Ordinal);
+        Assert.Contains($"moved to queue '{options.TaskHubName}-poison'", result.ReadOutputAs<string>(), StringComparison.Ordinal);
+        var poison = (await AzuriteFixture.GetAccountAsync()).QueueServiceClient.GetQueueClient($"{options.TaskHubName}-poison");
+        Assert.Equal(1, await poison.GetApproximateMessageCountAsync());
+    }
+
+    [Fact]
+    public async Task LongTimer_TenDays_IsChunkedUnderTheQueueLimitAndFiresOnlyWhenDue()
+    {
+        var clock = new ManualClock();
+        var start = clock.GetUtcNow().UtcDateTime;
+        await using var engine = await Engine.StartAsync(TestHubs.Options(clock));
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("LongTimer");
+        await engine.WaitUntilAsync(async () => (await engine.Client.GetOrchestrationHistoryAsync(id)).OfType<TimerCreatedEvent>().Any());
+
+        clock.Advance(TimeSpan.FromDays(9));
+        await Task.Delay(1000); // several chunks come due and are re-enqueued
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await engine.Client.GetInstanceAsync(id))!.RuntimeStatus);
+
+        clock.Advance(TimeSpan.FromDays(1));
+        var result = await engine.WaitAsync(id);
+        Assert.True(result.ReadOutputAs<DateTime>() >= start.AddDays(10));
+    }
+
+    [Fact]
+    public async Task LongTimer_WithDefaultChunk_IsAcceptedByTheQueue()
+    {
+        var options = TestHubs.Options(new ManualClock()) with { MaxTimerChunk = new AzureStorageTaskHubOptions { TaskHubName = "defaults" }.MaxTimerChunk };
+        await using var engine = await Engine.StartAsync(options);
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("LongTimer");
+        await engine.WaitUntilAsync(async () => (await engine.Client.GetOrchestrationHistoryAsync(id)).OfType<TimerCreatedEvent>().Any());
+        await Task.Delay(300);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await engine.Client.GetInstanceAsync(id))!.RuntimeStatus);
+        Assert.True(options.MaxTimerChunk < TimeSpan.FromDays(7));
+    }
+
+    [Fact]
+    public async Task Purge_SingleAndByFilter_RemovesHistoryRowsAndBlobs()
+    {
+        await using var engine = await Engine.StartAsync(TestHubs.Options());
+        var big = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Echo", new string('y', 70_000));
+        var small = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "a");
+        var other = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "b");
+        var running = await engine.Client.ScheduleNewOrchestrationInstanceAsync("WaitEvent");
+        foreach (var id in new[] { big, small, other })
+        {
+            await engine.WaitAsync(id);
+        }
+
+        Assert.Equal(1, await engine.Client.PurgeInstanceAsync(big));
+        Assert.Null(await engine.Client.GetInstanceAsync(big));
+        Assert.Empty(await engine.Client.GetOrchestrationHistoryAsync(big));
+        var container = (await AzuriteFixture.GetAccountAsync()).BlobServiceClient.GetBlobContainerClient($"{engine.Options.TaskHubName}-largemessages");
+        await foreach (var blob in container.GetBlobsAsync(big + "/"))
+        {
+            Assert.Fail($"blob {blob.Name} survived the purge");
+        }
+
+        var purged = await engine.Client.PurgeAllInstancesAsync(new OrchestrationQuery
+        {
+            CreatedFrom = DateTimeOffset.UtcNow.AddMinutes(-5),
+            CreatedTo = DateTimeOffset.UtcNow.AddMinutes(5),
+            Statuses = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Running],
+        });
+
+        Assert.Equal(2, purged);
+        Assert.Null(await engine.Client.GetInstanceAsync(small));
+        Assert.Null(await engine.Client.GetInstanceAsync(other));
+        Assert.NotNull(await engine.Client.GetInstanceAsync(running));
+        Assert.Equal(0, await engine.Client.PurgeAllInstancesAsync(new OrchestrationQuery { CreatedTo = DateTimeOffset.UtcNow.AddDays(-1) }));
+    }
+
+    [Fact]
+    public async Task RedeliveredExecutionStarted_AfterCompletion_IsDropped()
+    {
+        await using var engine = await Engine.StartAsync(TestHubs.Options());
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "once");
+        await engine.WaitAsync(id);
+        var history = await engine.Client.GetOrchestrationHistoryAsync(id);
+
+        await engine.Hub.SendMessageAsync(new TaskMessage(id, history.OfType<ExecutionStartedEvent>().Single()));
+        await engine.Hub.SendMessageAsync(new TaskMessage(id, new TaskCompletedEvent(DateTime.UtcNow, 0, "\"late\"")));
+        await engine.WaitUntilAsync(async () => await ControlMessagesAsync(engine.Options) == 0);
+
+        Assert.Equal(history.Count, (await engine.Client.GetOrchestrationHistoryAsync(id)).Count);
+        Assert.Equal("once!", (await engine.Client.GetInstanceAsync(id))!.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    public async Task FanOut_StorageOperationsPerActivity_AtMostFour()
+    {
+        var counter = new StorageOperationCounter();
+        var clientOptions = new StorageClientOptions();
+        clientOptions.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        await using var engine = await Engine.StartAsync(TestHubs.Options() with { MaxPollingInterval = TimeSpan.FromSeconds(1) }, clientOptions);
+        await engine.WaitAsync(await engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 10));
+        counter.Reset();
+
+        await engine.WaitAsync(await engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 300));
+
+        var perActivity = counter.Count / 300.0;
+        Assert.True(perActivity <= 4, $"{perActivity:F2} storage operations per activity");
+    }
+
+    private static async Task<int> ControlMessagesAsync(AzureStorageTaskHubOptions options)
+    {
+        var queues = (await AzuriteFixture.GetAccountAsync()).QueueServiceClient;
+        var total = 0;
+        for (var i = 0; i < options.PartitionCount; i++)
+        {
+            total += await queues.GetQueueClient($"{options.TaskHubName}-control-{i:00}").GetApproximateMessageCountAsync();
+        }
+
+        return total;
+    }
+
+    private sealed class Engine : IAsyncDisposable
+    {
+        private static readonly TaskCompletionSource Never = new();
+
+        private Engine(AzureStorageTaskHub hub, DurableTaskWorker worker, AzureStorageTaskHubOptions options)
+        {
+            Hub = hub;
+            Worker = worker;
+            Options = options;
+            Client = new DurableTaskClient(hub, timeProvider: options.TimeProvider);
+        }
+
+        public AzureStorageTaskHub Hub { get; }
+
+        public DurableTaskWorker Worker { get; }
+
+        public DurableTaskClient Client { get; }
+
+        public AzureStorageTaskHubOptions Options { get; }
+
+        public static async Task<Engine> StartAsync(AzureStorageTaskHubOptions options, StorageClientOptions? clientOptions = null)
+        {
+            var hub = await TestHubs.CreateAsync(options, clientOptions);
+            var registry = new DurableTaskRegistry()
+                .AddActivityFunc<string, string>("Exclaim", (_, s) => Task.FromResult(s + "!"))
+                .AddActivityFunc<int, int>("Noop", (_, i) => Task.FromResult(i))
+                .AddActivityFunc<string?, string>("Hang", async (ctx, _) =>
+                {
+                    await Never.Task.WaitAsync(ctx.CancellationToken);
+                    return "never";
+                })
+                .AddOrchestratorFunc<string, string>("Echo", (ctx, s) => ctx.CallActivityAsync<string>("Exclaim", s))
+                .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) => (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)))).Length)
+                .AddOrchestratorFunc<object?, int>("WaitEvent", (ctx, _) => ctx.WaitForExternalEvent<int>("go"))
+                .AddOrchestratorFunc<object?, DateTime>("LongTimer", async (ctx, _) =>
+                {
+                    await ctx.CreateTimer(TimeSpan.FromDays(10), CancellationToken.None);
+                    return ctx.CurrentUtcDateTime;
+                })
+                .AddOrchestratorFunc<object?, string>("CallHang", async (ctx, _) =>
+                {
+                    try
+                    {
+                        return await ctx.CallActivityAsync<string>("Hang");
+                    }
+                    catch (TaskFailedException e)
+                    {
+                        return $"{e.FailureDetails.ErrorType}: {e.FailureDetails.ErrorMessage}";
+                    }
+                });
+            var worker = new DurableTaskWorker(hub, registry, new DurableTaskWorkerOptions { TimeProvider = options.TimeProvider, PollWait = TimeSpan.FromMilliseconds(200) });
+            await worker.StartAsync(CancellationToken.None);
+            return new Engine(hub, worker, options);
+        }
+
+        public async Task<OrchestrationMetadata> WaitAsync(string id)
+        {
+            using var cts = new CancellationTokenSource(Patience);
+            return await Client.WaitForInstanceCompletionAsync(id, cts.Token);
+        }
+
+        public async Task WaitUntilAsync(Func<Task<bool>> condition)
+        {
+            using var cts = new CancellationTokenSource(Patience);
+            while (!await condition())
+            {
+                await Task.Delay(20, cts.Token);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Worker.DisposeAsync();
+            await Hub.DeleteAsync();
+        }
+    }
+}
