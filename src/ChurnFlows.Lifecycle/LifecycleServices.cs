@@ -129,6 +129,9 @@ public sealed class LifecycleServices
         try
         {
             await Client.ScheduleNewOrchestrationInstanceAsync(nameof(RetrainOrchestrator), new RetrainRequest(runId, request.Reason, dataset.Sha256, settings), new StartOrchestrationOptions(RetrainInstanceId), cancellationToken).ConfigureAwait(false);
+
+            // The run is listed from the moment it is accepted (the orchestration rewrites this same first step).
+            await Runs.RecordAsync(new RunStep(runId, "retrain", 0, "started", "running", request.Reason, now.UtcDateTime, 0), cancellationToken).ConfigureAwait(false);
             return new StartRetrainResult(true, runId, $"Retrain {runId} started on dataset {dataset.Sha256[..12]}: {request.Reason}");
         }
         catch (OrchestrationAlreadyExistsException)

@@ -42,6 +42,7 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
     public int CacheMisses => Volatile.Read(ref _cacheMisses);
 
     private int _cacheMisses;
+    private int _disposed;
 
     /// <summary>Drops every cached orchestration (the next episodes replay from history).</summary>
     public void ClearSessionCache()
@@ -73,23 +74,34 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
 
         await stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
-        Task[] running;
-        lock (_inFlight)
-        {
-            running = [.. _inFlight];
-        }
-
-        await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(false);
         stopping.Dispose();
+        await DrainAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         _logger.WorkerStopped();
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // DI disposes the worker once per registration that hands it out (singleton and hosted service).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+        // A host's stop may have given up waiting; work still in flight releases its slot when it ends.
+        await DrainAsync().ConfigureAwait(false);
         _orchestrationSlots.Dispose();
         _activitySlots.Dispose();
+    }
+
+    private Task DrainAsync()
+    {
+        lock (_inFlight)
+        {
+            return Task.WhenAll([.. _inFlight]);
+        }
     }
 
     private async Task OrchestrationLoopAsync(CancellationToken stopping)

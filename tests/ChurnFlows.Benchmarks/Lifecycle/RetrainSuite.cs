@@ -3,7 +3,7 @@ using System.Globalization;
 using ChurnFlows.Benchmarks.Training;
 using ChurnFlows.Durable;
 using ChurnFlows.Durable.Client;
-using ChurnFlows.Durable.Hub;
+using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable.Worker;
 using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Orchestration;
@@ -36,7 +36,7 @@ public sealed class RetrainSuite : IBenchmarkSuite
         var csv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.Ordinal)) ?? PeerScripts.SampleCsv(100_000);
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
         var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
-        var hub = new InMemoryTaskHub();
+        await using var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "benchretrain" });
         await hub.CreateIfNotExistsAsync();
         var options = new LifecycleOptions { Retrain = new RetrainSettings { Trials = trials, BatchSize = batch, MaximumIterations = 1000, EarlyStoppingRounds = 50, PlateauWaves = 0, MaxTuningMinutes = 120 } };
         var lifecycle = new LifecycleServices(account, new DurableTaskClient(hub), options);

@@ -1,6 +1,6 @@
 using ChurnFlows.Durable;
 using ChurnFlows.Durable.Client;
-using ChurnFlows.Durable.Hub;
+using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable.Worker;
 using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.Lifecycle.Training;
@@ -14,16 +14,18 @@ namespace ChurnFlows.Lifecycle.Tests.Orchestration;
 /// <summary>
 /// The whole lifecycle in one test process: its own Azurite (the product's containers and tables have
 /// fixed names, so each host gets a private account), a task hub, a durable worker running every
-/// lifecycle orchestration and activity, and the services the HTTP API would use.
+/// lifecycle orchestration and activity on the Azure Storage task hub, and the services the HTTP API would use.
 /// </summary>
 public sealed class LifecycleHost : IAsyncDisposable
 {
     private readonly AzuriteProcess _azurite;
+    private readonly AzureStorageTaskHub _hub;
     private readonly DurableTaskWorker _worker;
 
-    private LifecycleHost(AzuriteProcess azurite, LifecycleServices services, DurableTaskWorker worker)
+    private LifecycleHost(AzuriteProcess azurite, AzureStorageTaskHub hub, LifecycleServices services, DurableTaskWorker worker)
     {
         _azurite = azurite;
+        _hub = hub;
         Services = services;
         _worker = worker;
     }
@@ -50,12 +52,12 @@ public sealed class LifecycleHost : IAsyncDisposable
     {
         var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
         var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
-        ITaskHub hub = new InMemoryTaskHub();
+        var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "lifecycletest" });
         var services = new LifecycleServices(account, new DurableTaskClient(hub), options ?? FastOptions);
         await services.CreateIfNotExistsAsync();
         var worker = new DurableTaskWorker(hub, new DurableTaskRegistry().AddLifecycle(services), new DurableTaskWorkerOptions { MaxConcurrentActivities = 4 });
         await worker.StartAsync(CancellationToken.None);
-        return new LifecycleHost(azurite, services, worker);
+        return new LifecycleHost(azurite, hub, services, worker);
     }
 
     /// <summary>Drops a synthetic CSV into <c>churn-incoming</c> and returns its blob name.</summary>
@@ -92,6 +94,7 @@ public sealed class LifecycleHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _worker.DisposeAsync();
+        await _hub.DisposeAsync();
         await _azurite.DisposeAsync();
     }
 }
