@@ -73,6 +73,14 @@ public sealed partial class AzureStorageTaskHub
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(result);
         var lk = (ActivityLock)workItem.LockToken!;
+        await lk.StopRenewingAsync().ConfigureAwait(false);
+
+        // A locally delivered result keeps its message hidden until the orchestration's checkpoint deletes it.
+        if (IsOwnedLocally(result.InstanceId))
+        {
+            await lk.EnsureHiddenForAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (TryDeliverLocally(result, lk, workItem.DequeueCount))
         {
             return;
@@ -88,6 +96,14 @@ public sealed partial class AzureStorageTaskHub
     /// it: a crash before then re-runs the activity (at least once) instead of losing its result, and the
     /// result costs no control-queue send, receive or delete.
     /// </summary>
+    private bool IsOwnedLocally(string instanceId)
+    {
+        lock (_owned)
+        {
+            return _owned.ContainsKey(_layout.PartitionOf(instanceId));
+        }
+    }
+
     private bool TryDeliverLocally(TaskMessage result, ActivityLock lk, int dequeueCount)
     {
         ControlPartition? partition;
@@ -135,6 +151,7 @@ public sealed partial class AzureStorageTaskHub
     {
         ArgumentNullException.ThrowIfNull(workItem);
         var lk = (ActivityLock)workItem.LockToken!;
+        await lk.StopRenewingAsync().ConfigureAwait(false);
         try
         {
             await _workItems.UpdateMessageAsync(lk.MessageId, lk.PopReceipt, TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -191,7 +208,7 @@ public sealed partial class AzureStorageTaskHub
             return null;
         }
 
-        return new ActivityWorkItem(invocation.InstanceId, scheduled, new ActivityLock(message.MessageId, message.PopReceipt), (int)message.DequeueCount);
+        return new ActivityWorkItem(invocation.InstanceId, scheduled, new ActivityLock(_workItems, message.MessageId, message.PopReceipt, _options.WorkItemVisibilityTimeout, _options.MaximumActivityLockDuration, _time, _disposed.Token), (int)message.DequeueCount);
     }
 
     private async Task ReturnPrefetchedActivitiesAsync()
@@ -205,5 +222,4 @@ public sealed partial class AzureStorageTaskHub
         await Task.WhenAll(items.Select(i => AbandonActivityWorkItemAsync(i))).ConfigureAwait(false);
     }
 
-    private sealed record ActivityLock(string MessageId, string PopReceipt);
 }

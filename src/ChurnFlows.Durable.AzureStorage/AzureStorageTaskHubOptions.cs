@@ -27,8 +27,14 @@ public sealed record AzureStorageTaskHubOptions
     /// <summary>Gets how long a dequeued control message stays hidden; after a crash it reappears after this.</summary>
     public TimeSpan ControlQueueVisibilityTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Gets how long a dequeued activity stays hidden; an activity running longer may run again elsewhere (activities run at least once).</summary>
-    public TimeSpan WorkItemVisibilityTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Gets how long a dequeued activity stays hidden: renewed every third of it while the activity runs, so after a crash the activity reappears within this.</summary>
+    public TimeSpan WorkItemVisibilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets how long one worker keeps renewing an activity it runs. An activity still running then (hung)
+    /// becomes visible again and counts toward <see cref="MaxDequeueCount"/>, so it ends in the poison queue.
+    /// </summary>
+    public TimeSpan MaximumActivityLockDuration { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Gets the longest wait between polls of an empty queue (polling backs off exponentially up to this).</summary>
     public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromSeconds(1);

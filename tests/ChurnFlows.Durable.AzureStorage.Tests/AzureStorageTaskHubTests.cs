@@ -15,6 +15,8 @@ public sealed class AzureStorageTaskHubTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
+    private static int slowRuns;
+
     [Fact]
     public async Task LargePayloads_InputAndOutputOver64KB_RoundTripThroughBlobs()
     {
@@ -41,7 +43,7 @@ public sealed class AzureStorageTaskHubTests
     [Fact]
     public async Task PoisonActivity_DequeuedTooOften_MovesToPoisonQueueAndFailsTheActivity()
     {
-        var options = TestHubs.Options() with { WorkItemVisibilityTimeout = TimeSpan.FromSeconds(1), MaxDequeueCount = 2 };
+        var options = TestHubs.Options() with { WorkItemVisibilityTimeout = TimeSpan.FromSeconds(1), MaximumActivityLockDuration = TimeSpan.FromSeconds(1), MaxDequeueCount = 2 };
         await using var engine = await Engine.StartAsync(options);
 
         var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("CallHang");
@@ -51,6 +53,20 @@ public sealed class AzureStorageTaskHubTests
         Assert.Contains($"moved to queue '{options.TaskHubName}-poison'", result.ReadOutputAs<string>(), StringComparison.Ordinal);
         var poison = (await AzuriteFixture.GetAccountAsync()).QueueServiceClient.GetQueueClient($"{options.TaskHubName}-poison");
         Assert.Equal(1, await poison.GetApproximateMessageCountAsync());
+    }
+
+    [Fact]
+    public async Task SlowActivity_RunningPastItsVisibilityTimeout_RunsOnce()
+    {
+        Interlocked.Exchange(ref slowRuns, 0);
+        var options = TestHubs.Options() with { WorkItemVisibilityTimeout = TimeSpan.FromSeconds(1) };
+        await using var engine = await Engine.StartAsync(options);
+
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("CallSlow", 4_000);
+        var result = await engine.WaitAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(1, Volatile.Read(ref slowRuns));
     }
 
     [Fact]
@@ -194,7 +210,14 @@ public sealed class AzureStorageTaskHubTests
                     await Never.Task.WaitAsync(ctx.CancellationToken);
                     return "never";
                 })
+                .AddActivityFunc<int, int>("Slow", async (_, ms) =>
+                {
+                    Interlocked.Increment(ref slowRuns);
+                    await Task.Delay(ms);
+                    return ms;
+                })
                 .AddOrchestratorFunc<string, string>("Echo", (ctx, s) => ctx.CallActivityAsync<string>("Exclaim", s))
+                .AddOrchestratorFunc<int, int>("CallSlow", (ctx, ms) => ctx.CallActivityAsync<int>("Slow", ms))
                 .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) => (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)))).Length)
                 .AddOrchestratorFunc<object?, int>("WaitEvent", (ctx, _) => ctx.WaitForExternalEvent<int>("go"))
                 .AddOrchestratorFunc<object?, DateTime>("LongTimer", async (ctx, _) =>

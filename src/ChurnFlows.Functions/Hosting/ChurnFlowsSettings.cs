@@ -22,6 +22,9 @@ public sealed record ChurnFlowsSettings
     /// <summary>Gets the control-queue partition count of the task hub.</summary>
     public int PartitionCount { get; init; } = 4;
 
+    /// <summary>Gets how long a worker's partition lease lasts: a crashed worker's partitions move to a live one after at most this long.</summary>
+    public TimeSpan PartitionLease { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets how many activities one worker runs at once.</summary>
     public int MaxConcurrentActivities { get; init; } = 4 * Environment.ProcessorCount;
 
@@ -57,6 +60,7 @@ public sealed record ChurnFlowsSettings
             TaskHub = section["TaskHub"] ?? defaults.TaskHub,
             TaskHubBackend = section["TaskHubBackend"] ?? defaults.TaskHubBackend,
             PartitionCount = Int(section, "PartitionCount", defaults.PartitionCount, 1, 16),
+            PartitionLease = TimeSpan.FromSeconds(Int(section, "PartitionLeaseSeconds", 30, 15, 60)),
             MaxConcurrentActivities = Int(section, "MaxConcurrentActivities", defaults.MaxConcurrentActivities, 1, 1024),
             ModelRefreshInterval = TimeSpan.FromSeconds(Int(section, "ModelRefreshSeconds", 5, 1, 3600)),
             PredictionLogFlushInterval = TimeSpan.FromSeconds(Int(section, "PredictionLogFlushSeconds", 2, 1, 3600)),

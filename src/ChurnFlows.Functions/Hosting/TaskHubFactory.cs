@@ -14,6 +14,6 @@ public static class TaskHubFactory
         ArgumentNullException.ThrowIfNull(settings);
         return settings.TaskHubBackend == "InMemory"
             ? new InMemoryTaskHub()
-            : new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = settings.TaskHub, PartitionCount = settings.PartitionCount }, loggerFactory);
+            : new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = settings.TaskHub, PartitionCount = settings.PartitionCount, LeaseDuration = settings.PartitionLease, LeaseRenewInterval = settings.PartitionLease / 3 }, loggerFactory);
     }
 }

@@ -1,0 +1,88 @@
+using ChurnFlows.Durable;
+using ChurnFlows.Durable.AzureStorage;
+using ChurnFlows.Durable.Client;
+using ChurnFlows.Lifecycle;
+using ChurnFlows.Lifecycle.Orchestration;
+using ChurnFlows.ML.Synthetic;
+using ChurnFlows.Storage;
+using ChurnFlows.Storage.Blobs;
+using ChurnFlows.Storage.Emulator;
+using ChurnFlows.Tuning.Studies;
+
+namespace ChurnFlows.Functions.Tests.Hosting;
+
+public class WorkerCrashTests
+{
+    private const int Trials = 8;
+
+    [Fact]
+    public async Task KilledMidTuning_ASecondProcessFinishesTheRun_WithOneModelVersion()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
+        var settings = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["ChurnFlows__TaskHub"] = "crashtest",
+            ["ChurnFlows__PartitionLeaseSeconds"] = "15",
+            ["ChurnFlows__Lifecycle__Retrain__Trials"] = Trials.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ChurnFlows__Lifecycle__Retrain__BatchSize"] = "2",
+            ["ChurnFlows__Lifecycle__Retrain__MaximumIterations"] = "300",
+            ["ChurnFlows__Lifecycle__Retrain__EarlyStoppingRounds"] = "300",
+            ["ChurnFlows__Lifecycle__Retrain__Thresholds__MinimumRecall"] = "0.5",
+            ["ChurnFlows__Lifecycle__Retrain__Thresholds__MinimumPrecision"] = "0.5",
+        };
+        var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
+        await using var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "crashtest" });
+        var lifecycle = new LifecycleServices(account, new DurableTaskClient(hub));
+        await lifecycle.CreateIfNotExistsAsync();
+
+        await using (var first = await AppProcess.StartAsync(settings))
+        {
+            var csv = SyntheticChurnGenerator.ToCsv(new SyntheticChurnOptions { Rows = 12_000, Seed = 5 });
+            var upload = await lifecycle.Containers.Incoming.GetBlobClient("crash.csv").UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { ContentType = "text/csv" });
+            await lifecycle.StartIngestAsync("crash.csv", upload.ETag.ToString());
+            var run = await WaitForRetrainRunAsync(lifecycle);
+            await WaitUntilAsync(async () => await CountTrialsAsync(lifecycle, run, finished: true) >= 2, first);
+            Assert.True(await CountTrialsAsync(lifecycle, run, finished: true) < Trials, "the kill must land mid-tuning");
+            first.Kill();
+        }
+
+        await using var second = await AppProcess.StartAsync(settings);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var done = await lifecycle.Client.WaitForInstanceCompletionAsync(LifecycleServices.RetrainInstanceId, timeout.Token);
+
+        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}{Environment.NewLine}{second.Output}");
+        var outcome = done.ReadOutputAs<RetrainOutcome>()!;
+        Assert.Equal(Trials, outcome.Tuning.Completed + outcome.Tuning.Pruned + outcome.Tuning.Failed);
+        var (state, _) = await lifecycle.Trials.LoadAsync(outcome.RunId, StudyDirection.Maximize, 42);
+        Assert.Equal(Trials, state.Trials.Count);
+        Assert.All(state.Trials, t => Assert.NotEqual(TrialState.Running, t.State));
+        var models = await lifecycle.Containers.Models.GetBlobsAsync().Where(b => b.Name.EndsWith(".cfm", StringComparison.Ordinal)).ToListAsync();
+        Assert.Single(models);
+        Assert.Single(await lifecycle.Registry.ListAsync());
+        Assert.Equal($"{outcome.CandidateVersion}.cfm", models[0].Name);
+    }
+
+    private static async Task<string> WaitForRetrainRunAsync(LifecycleServices lifecycle)
+    {
+        string? run = null;
+        await WaitUntilAsync(async () => (run = (await lifecycle.Client.GetInstanceAsync(LifecycleServices.RetrainInstanceId))?.ReadInputAs<RetrainRequest>()?.RunId) is not null, null);
+        return run!;
+    }
+
+    private static async Task<int> CountTrialsAsync(LifecycleServices lifecycle, string study, bool finished)
+    {
+        var (state, _) = await lifecycle.Trials.LoadAsync(study, StudyDirection.Maximize, 42);
+        return state.Trials.Count(t => !finished || t.State != TrialState.Running);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, AppProcess? app)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (!await condition())
+        {
+            Assert.False(timeout.IsCancellationRequested, "timed out" + Environment.NewLine + app?.Output);
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+}
