@@ -1,4 +1,5 @@
 using ChurnFlows.Functions.Cli;
+using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Functions.Http;
 using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Registry;
@@ -34,16 +35,22 @@ if (args.Length > 0 && args[0] is "demo" or "sample-data")
     }
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(FunctionsHostingExtensions.WithoutFunctionsJsonVerb(args));
+builder.AddFunctionsHosting();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(sp => StorageAccount.FromConnectionString(sp.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true"));
 builder.Services.AddSingleton(sp => new ModelCache(new ModelStore(new ChurnContainers(sp.GetRequiredService<StorageAccount>()).Models), TimeSpan.FromSeconds(5)));
 var app = builder.Build();
 app.UseExceptionHandler();
+app.MapFunctions();
 app.MapPredictionEndpoints();
 app.MapGet("/", () => Results.Ok(new { service = "ChurnFlows" }));
-app.MapGet("/api/health", () => Results.Ok(new { status = "ok", version = typeof(DemoCommand).Assembly.GetName().Version?.ToString() }));
+if (app.RunFunctionsJsonVerb(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 await app.RunAsync();
 return 0;
 

@@ -42,6 +42,7 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
     public int CacheMisses => Volatile.Read(ref _cacheMisses);
 
     private int _cacheMisses;
+    private int _disposed;
 
     /// <summary>Drops every cached orchestration (the next episodes replay from history).</summary>
     public void ClearSessionCache()
@@ -84,6 +85,12 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // DI disposes the worker once per registration that hands it out (singleton and hosted service).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stopping?.Dispose();
         _orchestrationSlots.Dispose();

@@ -1,0 +1,175 @@
+using ChurnFlows.Durable;
+using ChurnFlows.Durable.Client;
+using ChurnFlows.Durable.Worker;
+using ChurnFlows.Functions.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChurnFlows.Functions.Http.Durable;
+
+/// <summary>
+/// Durable Functions' HTTP management API over the app's <see cref="DurableTaskClient"/>, with its shapes
+/// and status codes, as admin-level functions under <c>/api/durabletask/</c> (both modes) and mirrored
+/// under <c>/runtime/webhooks/durabletask/</c> (standalone; under the host that path is the host's).
+/// </summary>
+public static partial class DurableManagementEndpoints
+{
+    private const string Prefix = "durabletask/";
+
+    /// <summary>Adds the management functions to <paramref name="table"/>.</summary>
+    public static FunctionTable AddDurableManagementFunctions(this FunctionTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        const AuthorizationLevel admin = AuthorizationLevel.Admin;
+        return table
+            .AddHttp("DurableStartOrchestration", "POST", Prefix + "orchestrators/{name}/{instanceId?}", StartAsync, admin)
+            .AddHttp("DurableListInstances", "GET", Prefix + "instances", ListAsync, admin)
+            .AddHttp("DurableGetInstance", "GET", Prefix + "instances/{instanceId}", GetStatusAsync, admin)
+            .AddHttp("DurableRaiseEvent", "POST", Prefix + "instances/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync, admin)
+            .AddHttp("DurableTerminateInstance", "POST", Prefix + "instances/{instanceId}/terminate", TerminateAsync, admin)
+            .AddHttp("DurableSuspendInstance", "POST", Prefix + "instances/{instanceId}/suspend", SuspendAsync, admin)
+            .AddHttp("DurableResumeInstance", "POST", Prefix + "instances/{instanceId}/resume", ResumeAsync, admin)
+            .AddHttp("DurablePurgeInstance", "DELETE", Prefix + "instances/{instanceId}", PurgeAsync, admin)
+            .AddHttp("DurablePurgeInstances", "DELETE", Prefix + "instances", PurgeManyAsync, admin);
+    }
+
+    /// <summary>Maps the management functions of <paramref name="table"/> again under <c>/runtime/webhooks/</c>.</summary>
+    public static IEndpointRouteBuilder MapDurableRuntimeWebhooks(this IEndpointRouteBuilder app, FunctionTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        foreach (var function in table.Functions)
+        {
+            if (function is { Trigger: HttpFunctionTrigger http, HttpHandler: { } handler } && http.Route.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                app.MapMethods("/runtime/webhooks/" + http.Route, http.Methods, handler)
+                    .WithMetadata(new FunctionAuthorization(http.AuthorizationLevel))
+                    .ExcludeFromDescription();
+            }
+        }
+
+        return app;
+    }
+
+    private static async Task<Results<Accepted<HttpManagementPayload>, ValidationProblem, ProblemHttpResult>> StartAsync(string name, string? instanceId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (ManagementRequest.Client(request) is not { } client)
+        {
+            return ManagementRequest.EngineMissing();
+        }
+
+        var input = new ManagementRequest(request);
+        if (request.HttpContext.RequestServices.GetService<DurableTaskRegistry>() is { } registry && registry.CreateOrchestrator(name) is null)
+        {
+            input.Error("name", $"no orchestrator named '{name}' is registered");
+        }
+
+        if (instanceId is not null && !ManagementRequest.IsValidInstanceId(instanceId))
+        {
+            input.Error("instanceId", "an instance id has 1 to 256 characters and no '/', '\\', '#', '?' or control characters");
+        }
+
+        var body = await input.JsonBodyAsync(cancellationToken);
+        if (input.HasErrors)
+        {
+            return input.Invalid();
+        }
+
+        try
+        {
+            var id = await client.ScheduleNewOrchestrationInstanceAsync(name, body, new StartOrchestrationOptions(instanceId), cancellationToken);
+            return DurableHttpApi.CreateCheckStatusResponse(request, id);
+        }
+        catch (OrchestrationAlreadyExistsException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Instance already exists");
+        }
+    }
+
+    private static async Task<Results<Ok<OrchestrationStatusPayload>, Accepted<OrchestrationStatusPayload>, JsonHttpResult<OrchestrationStatusPayload>, ValidationProblem, ProblemHttpResult>> GetStatusAsync(string instanceId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (ManagementRequest.Client(request) is not { } client)
+        {
+            return ManagementRequest.EngineMissing();
+        }
+
+        var input = new ManagementRequest(request);
+        var showInput = input.Flag("showInput", true);
+        var showHistory = input.Flag("showHistory", false);
+        var showHistoryOutput = input.Flag("showHistoryOutput", false);
+        var failureIs500 = input.Flag("returnInternalServerErrorOnFailure", false);
+        if (input.HasErrors)
+        {
+            return input.Invalid();
+        }
+
+        if (await client.GetInstanceAsync(instanceId, cancellationToken) is not { } instance)
+        {
+            return ManagementRequest.NotFound(instanceId);
+        }
+
+        var payload = OrchestrationStatusPayload.From(instance, showInput);
+        if (showHistory)
+        {
+            payload = payload with { HistoryEvents = OrchestrationStatusPayload.ConvertHistory(await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken), showHistoryOutput) };
+        }
+
+        switch (instance.RuntimeStatus)
+        {
+            case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.ContinuedAsNew or OrchestrationRuntimeStatus.Suspended:
+                request.HttpContext.Response.Headers.RetryAfter = "5";
+                return TypedResults.Accepted(new Uri(Microsoft.AspNetCore.Http.Extensions.UriHelper.GetEncodedUrl(request)), payload);
+            case OrchestrationRuntimeStatus.Failed when failureIs500:
+                return TypedResults.Json(payload, statusCode: StatusCodes.Status500InternalServerError);
+            default:
+                return TypedResults.Ok(payload);
+        }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<OrchestrationStatusPayload>>, ValidationProblem, ProblemHttpResult>> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (ManagementRequest.Client(request) is not { } client)
+        {
+            return ManagementRequest.EngineMissing();
+        }
+
+        var input = new ManagementRequest(request);
+        var query = Query(input, request);
+        var showInput = input.Flag("showInput", false);
+        if (input.HasErrors)
+        {
+            return input.Invalid();
+        }
+
+        var list = new List<OrchestrationStatusPayload>();
+        await foreach (var instance in client.GetAllInstancesAsync(query, cancellationToken))
+        {
+            list.Add(OrchestrationStatusPayload.From(instance, showInput));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<OrchestrationStatusPayload>>(list);
+    }
+
+    private static OrchestrationQuery Query(ManagementRequest input, HttpRequest request)
+    {
+        var statuses = new List<OrchestrationRuntimeStatus>();
+        foreach (var text in request.Query["runtimeStatus"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status) && !int.TryParse(text, out _))
+            {
+                statuses.Add(status);
+            }
+            else
+            {
+                input.Error("runtimeStatus", $"'{text}' is not one of {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())}");
+            }
+        }
+
+        return new OrchestrationQuery
+        {
+            Statuses = statuses.Count > 0 ? statuses : null,
+            CreatedFrom = input.Time("createdTimeFrom"),
+            CreatedTo = input.Time("createdTimeTo"),
+            InstanceIdPrefix = request.Query["instanceIdPrefix"].FirstOrDefault() is { Length: > 0 } prefix ? prefix : null,
+            PageSize = input.Integer("top", 100, 1, 1000),
+        };
+    }
+}
