@@ -12,11 +12,17 @@ public interface ITriggerHandler
 }
 
 /// <summary>The parsed trigger data of one invocation; exactly one of <see cref="Timer"/>, <see cref="Blob"/>, <see cref="Queue"/> is set.</summary>
-/// <param name="FunctionName">The function invoked.</param>
-/// <param name="InvocationId">The invocation id (the host's, or a new one standalone).</param>
-public sealed record TriggerInvocation(string FunctionName, string InvocationId)
+/// <param name="functionName">The function invoked.</param>
+/// <param name="invocationId">The invocation id (the host's, or a new one standalone).</param>
+public sealed class TriggerInvocation(string functionName, string invocationId)
 {
     private readonly List<string> _logs = [];
+
+    /// <summary>Gets the function invoked.</summary>
+    public string FunctionName { get; } = functionName;
+
+    /// <summary>Gets the invocation id (the host's, or a new one standalone).</summary>
+    public string InvocationId { get; } = invocationId;
 
     /// <summary>Gets the timer information of a timer invocation.</summary>
     public TimerInfo? Timer { get; init; }

@@ -28,12 +28,11 @@ public static class InvocationPayloadReader
             return null;
         }
 
-        var invocation = new TriggerInvocation(function.Name, invocationId);
         return function.Trigger switch
         {
-            TimerFunctionTrigger => ReadTimer(invocation, value, ref problem),
-            BlobFunctionTrigger blob => ReadBlob(invocation, blob, value, metadata, ref problem),
-            QueueFunctionTrigger queue => invocation with { Queue = ReadQueue(queue, value, metadata) },
+            TimerFunctionTrigger => ReadTimer(value, ref problem) is { } timer ? new TriggerInvocation(function.Name, invocationId) { Timer = timer } : null,
+            BlobFunctionTrigger trigger => ReadBlob(trigger, value, metadata, ref problem) is { } blob ? new TriggerInvocation(function.Name, invocationId) { Blob = blob } : null,
+            QueueFunctionTrigger trigger => new TriggerInvocation(function.Name, invocationId) { Queue = ReadQueue(trigger, value, metadata) },
             _ => null,
         };
     }
@@ -62,7 +61,7 @@ public static class InvocationPayloadReader
         }
     }
 
-    private static TriggerInvocation? ReadTimer(TriggerInvocation invocation, JsonElement value, ref (string, string)? problem)
+    private static TimerInfo? ReadTimer(JsonElement value, ref (string, string)? problem)
     {
         using var decoded = value.ValueKind == JsonValueKind.String ? TryParse(Text(value)) : null;
         var timer = decoded?.RootElement ?? value;
@@ -73,16 +72,13 @@ public static class InvocationPayloadReader
         }
 
         var status = Property(timer, "ScheduleStatus") is { ValueKind: JsonValueKind.Object } s ? s : default;
-        return invocation with
-        {
-            Timer = new TimerInfo(
-                Property(timer, "IsPastDue") is { } past && Text(past) is { } p && bool.TryParse(p, out var isPastDue) && isPastDue,
-                Time(Property(status, "Last")),
-                Time(Property(status, "Next"))),
-        };
+        return new TimerInfo(
+            Property(timer, "IsPastDue") is { } past && Text(past) is { } p && bool.TryParse(p, out var isPastDue) && isPastDue,
+            Time(Property(status, "Last")),
+            Time(Property(status, "Next")));
     }
 
-    private static TriggerInvocation? ReadBlob(TriggerInvocation invocation, BlobFunctionTrigger trigger, JsonElement value, JsonElement metadata, ref (string, string)? problem)
+    private static BlobTriggerData? ReadBlob(BlobFunctionTrigger trigger, JsonElement value, JsonElement metadata, ref (string, string)? problem)
     {
         byte[] content;
         try
@@ -107,14 +103,11 @@ public static class InvocationPayloadReader
         var blobMetadata = Property(metadata, "Metadata") is { ValueKind: JsonValueKind.Object } md
             ? md.EnumerateObject().ToDictionary(p => p.Name, p => Text(p.Value) ?? string.Empty, StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        return invocation with
+        return new BlobTriggerData(trigger.Container, trigger.NamePrefix + name, new BinaryData(content))
         {
-            Blob = new BlobTriggerData(trigger.Container, trigger.NamePrefix + name, new BinaryData(content))
-            {
-                ETag = Text(Property(properties, "ETag") ?? default)?.Trim('"'),
-                Uri = uri,
-                Metadata = blobMetadata,
-            },
+            ETag = Text(Property(properties, "ETag") ?? default)?.Trim('"'),
+            Uri = uri,
+            Metadata = blobMetadata,
         };
     }
 

@@ -49,7 +49,8 @@ public static partial class DurableManagementEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<HttpManagementPayload>, ValidationProblem, ProblemHttpResult>> StartAsync(string name, string? instanceId, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Starts an instance: 202 with the check-status payload; with <c>timeout</c> (seconds), 200 with the status when it finishes in time.</summary>
+    private static async Task<Results<Accepted<HttpManagementPayload>, Ok<OrchestrationStatusPayload>, ValidationProblem, ProblemHttpResult>> StartAsync(string name, string? instanceId, HttpRequest request, CancellationToken cancellationToken)
     {
         if (ManagementRequest.Client(request) is not { } client)
         {
@@ -67,6 +68,8 @@ public static partial class DurableManagementEndpoints
             input.Error("instanceId", "an instance id has 1 to 256 characters and no '/', '\\', '#', '?' or control characters");
         }
 
+        var timeout = TimeSpan.FromSeconds(input.Integer("timeout", 0, 0, 300));
+        var pollingInterval = TimeSpan.FromSeconds(input.Integer("pollingInterval", 1, 1, 60));
         var body = await input.JsonBodyAsync(cancellationToken);
         if (input.HasErrors)
         {
@@ -76,6 +79,23 @@ public static partial class DurableManagementEndpoints
         try
         {
             var id = await client.ScheduleNewOrchestrationInstanceAsync(name, body, new StartOrchestrationOptions(instanceId), cancellationToken);
+            var deadline = DateTimeOffset.UtcNow + timeout;
+            while (timeout > TimeSpan.Zero)
+            {
+                if (await client.GetInstanceAsync(id, cancellationToken) is { IsCompleted: true } finished)
+                {
+                    return TypedResults.Ok(OrchestrationStatusPayload.From(finished, showInput: true));
+                }
+
+                var left = deadline - DateTimeOffset.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                await Task.Delay(left < pollingInterval ? left : pollingInterval, cancellationToken);
+            }
+
             return DurableHttpApi.CreateCheckStatusResponse(request, id);
         }
         catch (OrchestrationAlreadyExistsException e)

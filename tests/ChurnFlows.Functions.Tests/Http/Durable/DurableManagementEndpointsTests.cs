@@ -67,6 +67,17 @@ public sealed class DurableManagementEndpointsTests(ManagementAppFixture app) : 
     }
 
     [Fact]
+    public async Task Start_WithTimeout_Returns200WithTheFinishedStatus()
+    {
+        var response = await _client.PostAsync("/api/durabletask/orchestrators/Echo?timeout=10&pollingInterval=1", Json("\"soon\""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
+        Assert.Equal("echo:soon", status.GetProperty("output").GetString());
+    }
+
+    [Fact]
     public async Task Status_ShowHistory_ListsEventsAndHidesInputWhenAsked()
     {
         var id = $"hist-{Guid.NewGuid():N}";
