@@ -85,7 +85,8 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        // DI disposes the worker once per registration that hands it out (singleton and hosted service).
+        // DI disposes the worker once per registration that hands it out (singleton and hosted service),
+        // and a host may stop it after that; both must be harmless.
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
@@ -93,6 +94,7 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
 
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stopping?.Dispose();
+        _stopping = null;
         _orchestrationSlots.Dispose();
         _activitySlots.Dispose();
     }

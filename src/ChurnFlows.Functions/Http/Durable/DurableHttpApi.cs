@@ -43,6 +43,13 @@ public static class DurableHttpApi
         return TypedResults.Accepted(payload.StatusQueryGetUri, payload);
     }
 
+    /// <summary>Returns the request's URL as the caller sees it (public host under the Functions host).</summary>
+    public static Uri PublicUrl(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new Uri($"{PublicBase(request)}{request.Path.ToUriComponent()}{request.QueryString.ToUriComponent()}");
+    }
+
     private static string PublicBase(HttpRequest request)
     {
         var forwardedHost = request.Headers["X-Forwarded-Host"].FirstOrDefault();

@@ -136,7 +136,7 @@ public static partial class DurableManagementEndpoints
         {
             case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.ContinuedAsNew or OrchestrationRuntimeStatus.Suspended:
                 request.HttpContext.Response.Headers.RetryAfter = "5";
-                return TypedResults.Accepted(new Uri(Microsoft.AspNetCore.Http.Extensions.UriHelper.GetEncodedUrl(request)), payload);
+                return TypedResults.Accepted(DurableHttpApi.PublicUrl(request), payload);
             case OrchestrationRuntimeStatus.Failed when failureIs500:
                 return TypedResults.Json(payload, statusCode: StatusCodes.Status500InternalServerError);
             default:

@@ -67,6 +67,18 @@ public sealed class DurableManagementEndpointsTests(ManagementAppFixture app) : 
     }
 
     [Fact]
+    public async Task Start_BehindTheHost_UrlsUseTheForwardedPublicHost()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/durabletask/orchestrators/Echo") { Content = Json("1") };
+        request.Headers.Add("X-Forwarded-Host", "churnflows.azurewebsites.net");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+
+        var payload = await (await _client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.StartsWith("https://churnflows.azurewebsites.net/api/durabletask/instances/", payload.GetProperty("statusQueryGetUri").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_WithTimeout_Returns200WithTheFinishedStatus()
     {
         var response = await _client.PostAsync("/api/durabletask/orchestrators/Echo?timeout=10&pollingInterval=1", Json("\"soon\""));
