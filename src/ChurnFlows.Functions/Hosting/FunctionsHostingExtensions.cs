@@ -46,7 +46,12 @@ public static class FunctionsHostingExtensions
         services.AddSingleton<BlobTriggerPoller>();
         services.AddSingleton<QueueTriggerPoller>();
         services.AddHostedService<StandaloneTriggerService>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "ChurnFlows";
+            document.Info.Description = "Churn-model lifecycle: predictions, models, runs and the durable management API. Keys go in the x-functions-key header or the code query parameter.";
+            return Task.CompletedTask;
+        }));
         services.ConfigureFunctions(table => table.AddHealthFunction().AddDurableManagementFunctions().DeclarePredictionFunctions());
         if (Environment.GetEnvironmentVariable(FunctionsHostingOptions.CustomHandlerPortVariable) is { Length: > 0 } port && int.TryParse(port, out _))
         {

@@ -1,16 +1,5 @@
 namespace ChurnFlows.Functions.Hosting;
 
-/// <summary>
-/// Runs one timer, blob or queue invocation. The same handler serves the Functions host (the
-/// invocation arrives as the host's payload) and standalone mode (the app's own scheduler and pollers).
-/// Invocations can repeat (a crash between the work and its receipt), so handlers must be idempotent.
-/// </summary>
-public interface ITriggerHandler
-{
-    /// <summary>Handles the invocation; throwing fails it (queue and blob invocations are retried).</summary>
-    Task HandleAsync(TriggerInvocation invocation, CancellationToken cancellationToken);
-}
-
 /// <summary>The parsed trigger data of one invocation; exactly one of <see cref="Timer"/>, <see cref="Blob"/>, <see cref="Queue"/> is set.</summary>
 /// <param name="functionName">The function invoked.</param>
 /// <param name="invocationId">The invocation id (the host's, or a new one standalone).</param>

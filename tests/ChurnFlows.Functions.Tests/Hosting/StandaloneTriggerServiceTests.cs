@@ -1,4 +1,6 @@
 using System.Net;
+using ChurnFlows.Functions.Hosting;
+using ChurnFlows.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChurnFlows.Functions.Tests.Hosting;
@@ -24,5 +26,41 @@ public sealed class StandaloneTriggerServiceTests
         Assert.False(invocation.Timer!.IsPastDue);
         Assert.Equal(3, invocation.Timer.Next!.Value.Hour);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/NightlyJob", new StringContent("{}"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Standalone_BlobDropAndQueueMessage_BackgroundPollersRunTheHandlers()
+    {
+        var azurite = await AzuriteFixture.GetAsync();
+        await using var container = await AzuriteFixture.NewContainerAsync();
+        await using var queue = await AzuriteFixture.NewQueueAsync();
+        var handled = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var app = FunctionsApp.Create(
+            new Dictionary<string, string?>
+            {
+                ["ChurnFlows:HostMode"] = "Standalone",
+                ["ChurnFlows:BlobPollInterval"] = "00:00:00.200",
+                ["ChurnFlows:QueuePollInterval"] = "00:00:00.100",
+                ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            },
+            table => table
+                .AddBlob(UniqueName.Alphanumeric("Drop"), container.Client.Name + "/{name}", TriggerHandler.From((invocation, services, ct) => Enqueue(handled, "blob:" + invocation.Blob!.Name)))
+                .AddQueue(UniqueName.Alphanumeric("Work"), queue.Client.Name, TriggerHandler.From((invocation, services, ct) => Enqueue(handled, "queue:" + invocation.Queue!.Text))));
+        _ = app.Services;
+
+        await container.Client.GetBlobClient("new.csv").UploadAsync(BinaryData.FromString("a\n1\n"));
+        await queue.Client.SendMessageAsync("go");
+        for (var i = 0; i < 150 && handled.Count < 2; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(["blob:new.csv", "queue:go"], handled.Order(StringComparer.Ordinal));
+    }
+
+    private static Task Enqueue(System.Collections.Concurrent.ConcurrentQueue<string> handled, string item)
+    {
+        handled.Enqueue(item);
+        return Task.CompletedTask;
     }
 }
