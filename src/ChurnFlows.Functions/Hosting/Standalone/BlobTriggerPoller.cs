@@ -40,13 +40,13 @@ public sealed partial class BlobTriggerPoller(FunctionTable table, TriggerDispat
             {
                 await PollOnceAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or InvalidOperationException)
-            {
-                LogPollFailed(logger, e);
-            }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e) // a storage outage or a bad setting must not stop the poller: log and try again
+            {
+                LogPollFailed(logger, e);
             }
         }
         while (await NextTickAsync(timer, stoppingToken).ConfigureAwait(false));

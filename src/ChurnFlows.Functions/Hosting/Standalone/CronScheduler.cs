@@ -17,7 +17,17 @@ public sealed partial class CronScheduler(FunctionTable table, TriggerDispatcher
     private async Task RunFunctionAsync(FunctionDefinition function, CancellationToken stoppingToken)
     {
         var trigger = (TimerFunctionTrigger)function.Trigger;
-        var schedule = NcrontabSchedule.Parse(FunctionTable.ResolveSetting(trigger.Schedule, configuration));
+        NcrontabSchedule schedule;
+        try
+        {
+            schedule = NcrontabSchedule.Parse(FunctionTable.ResolveSetting(trigger.Schedule, configuration));
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            LogBadSchedule(logger, e, function.Name, trigger.Schedule);
+            return;
+        }
+
         DateTimeOffset? last = null;
         if (trigger.RunOnStartup)
         {
@@ -63,6 +73,9 @@ public sealed partial class CronScheduler(FunctionTable table, TriggerDispatcher
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Timer {Function}: schedule '{Schedule}' has no occurrence within 30 years; it will not run")]
     private static partial void LogNoOccurrence(ILogger logger, string function, string schedule);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Error, Message = "Timer {Function} will not run: schedule '{Schedule}' is not usable")]
+    private static partial void LogBadSchedule(ILogger logger, Exception exception, string function, string schedule);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Timer {Function} run failed; the next occurrence runs as scheduled")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string function);

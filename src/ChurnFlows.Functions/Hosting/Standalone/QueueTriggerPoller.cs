@@ -60,13 +60,13 @@ public sealed partial class QueueTriggerPoller(FunctionTable table, TriggerDispa
             {
                 received = await PollOnceAsync(function, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or InvalidOperationException)
-            {
-                LogPollFailed(logger, e, function.Name);
-            }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e) // a storage outage or a bad setting must not stop the poller: log and try again
+            {
+                LogPollFailed(logger, e, function.Name);
             }
 
             if (received == 0)
