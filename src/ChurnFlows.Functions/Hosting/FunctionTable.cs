@@ -8,6 +8,8 @@ namespace ChurnFlows.Functions.Hosting;
 /// drives both modes: under the Functions host it is the source of the generated function.json files
 /// and of the <c>POST /{FunctionName}</c> invocation endpoints; standalone it feeds the cron scheduler
 /// and the blob and queue pollers. HTTP functions are mapped as endpoints under <c>/api</c> in both modes.
+/// The durable engine is not a function: its worker (orchestration partitions and activities) runs in
+/// this process in both modes, so under the host the app needs an always-ready instance (see docs/hosting.md).
 /// </summary>
 public sealed partial class FunctionTable
 {

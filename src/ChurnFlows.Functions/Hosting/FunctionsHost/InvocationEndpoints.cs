@@ -12,6 +12,9 @@ namespace ChurnFlows.Functions.Hosting.FunctionsHost;
 /// </summary>
 public static class InvocationEndpoints
 {
+    /// <summary>The largest invocation body accepted: blob content arrives base64-encoded (4/3 of its size) inside it.</summary>
+    public const long MaxInvocationBytes = 1L << 30;
+
     /// <summary>The header carrying the host's invocation id.</summary>
     public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
 
@@ -23,7 +26,7 @@ public static class InvocationEndpoints
         {
             app.MapPost("/" + function.Name, (HttpRequest request, TriggerDispatcher dispatcher, CancellationToken cancellationToken) => InvokeAsync(function, request, dispatcher, cancellationToken))
                 .ExcludeFromDescription()
-                .WithMetadata(new FunctionAuthorization(AuthorizationLevel.Anonymous));
+                .WithMetadata(new FunctionAuthorization(AuthorizationLevel.Anonymous), new InvocationSizeLimit());
         }
 
         return app;
@@ -65,6 +68,12 @@ public static class InvocationEndpoints
 
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Malformed invocation payload");
+}
+
+/// <summary>Raises Kestrel's 30 MB body limit for invocations, which carry whole blobs.</summary>
+internal sealed class InvocationSizeLimit : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata
+{
+    public long? MaxRequestBodySize => InvocationEndpoints.MaxInvocationBytes;
 }
 
 /// <summary>The custom handler's answer to an invocation, in the host's shape.</summary>
