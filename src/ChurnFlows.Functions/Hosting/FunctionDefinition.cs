@@ -12,6 +12,9 @@ public sealed record FunctionDefinition(string Name, FunctionTrigger Trigger)
     /// <summary>Gets the minimal-API handler of an HTTP function, or null when its endpoint is mapped elsewhere in the app.</summary>
     public Delegate? HttpHandler { get; init; }
 
+    /// <summary>Gets extra endpoint configuration of an HTTP function (OpenAPI summary, tags, filters), applied when it is mapped.</summary>
+    public Action<RouteHandlerBuilder>? ConfigureEndpoint { get; init; }
+
     /// <summary>Gets the factory of a timer, blob or queue function's handler (called once per invocation, in a scope).</summary>
     public Func<IServiceProvider, ITriggerHandler>? TriggerHandler { get; init; }
 }

@@ -28,10 +28,11 @@ public sealed partial class FunctionTable
     /// <param name="route">The route template below <c>/api</c>, e.g. <c>models/{version}/promote</c>.</param>
     /// <param name="handler">The handler.</param>
     /// <param name="authorizationLevel">Who may call it.</param>
-    public FunctionTable AddHttp(string name, string methods, string route, Delegate handler, AuthorizationLevel authorizationLevel = AuthorizationLevel.Function)
+    /// <param name="endpoint">Extra endpoint configuration, e.g. <c>b => b.WithSummary("...")</c>.</param>
+    public FunctionTable AddHttp(string name, string methods, string route, Delegate handler, AuthorizationLevel authorizationLevel = AuthorizationLevel.Function, Action<RouteHandlerBuilder>? endpoint = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return Add(new FunctionDefinition(name, HttpTrigger(methods, route, authorizationLevel)) { HttpHandler = handler });
+        return Add(new FunctionDefinition(name, HttpTrigger(methods, route, authorizationLevel)) { HttpHandler = handler, ConfigureEndpoint = endpoint });
     }
 
     /// <summary>

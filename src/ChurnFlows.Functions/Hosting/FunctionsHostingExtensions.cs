@@ -75,9 +75,10 @@ public static class FunctionsHostingExtensions
         {
             if (function is { Trigger: HttpFunctionTrigger http, HttpHandler: { } handler })
             {
-                app.MapMethods(http.PathTemplate, http.Methods, handler)
+                var endpoint = app.MapMethods(http.PathTemplate, http.Methods, handler)
                     .WithName(function.Name)
                     .WithMetadata(new FunctionAuthorization(http.AuthorizationLevel));
+                function.ConfigureEndpoint?.Invoke(endpoint);
             }
         }
 

@@ -16,7 +16,7 @@ public static class HealthEndpoints
     public static FunctionTable AddHealthFunction(this FunctionTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        return table.AddHttp("Health", "GET", "health", HealthAsync, AuthorizationLevel.Anonymous);
+        return table.AddHttp("Health", "GET", "health", HealthAsync, AuthorizationLevel.Anonymous, endpoint => endpoint.WithTags("Health").WithSummary("Storage reachability, the loaded model, the version"));
     }
 
     private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> HealthAsync(StorageAccount account, ModelCache models, IOptions<FunctionsHostingOptions> options, IConfiguration configuration, FunctionTable table, CancellationToken cancellationToken)

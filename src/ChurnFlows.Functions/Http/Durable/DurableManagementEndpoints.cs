@@ -20,16 +20,17 @@ public static partial class DurableManagementEndpoints
     {
         ArgumentNullException.ThrowIfNull(table);
         const AuthorizationLevel admin = AuthorizationLevel.Admin;
+        static void Tag(RouteHandlerBuilder endpoint) => endpoint.WithTags("Durable management");
         return table
-            .AddHttp("DurableStartOrchestration", "POST", Prefix + "orchestrators/{name}/{instanceId?}", StartAsync, admin)
-            .AddHttp("DurableListInstances", "GET", Prefix + "instances", ListAsync, admin)
-            .AddHttp("DurableGetInstance", "GET", Prefix + "instances/{instanceId}", GetStatusAsync, admin)
-            .AddHttp("DurableRaiseEvent", "POST", Prefix + "instances/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync, admin)
-            .AddHttp("DurableTerminateInstance", "POST", Prefix + "instances/{instanceId}/terminate", TerminateAsync, admin)
-            .AddHttp("DurableSuspendInstance", "POST", Prefix + "instances/{instanceId}/suspend", SuspendAsync, admin)
-            .AddHttp("DurableResumeInstance", "POST", Prefix + "instances/{instanceId}/resume", ResumeAsync, admin)
-            .AddHttp("DurablePurgeInstance", "DELETE", Prefix + "instances/{instanceId}", PurgeAsync, admin)
-            .AddHttp("DurablePurgeInstances", "DELETE", Prefix + "instances", PurgeManyAsync, admin);
+            .AddHttp("DurableStartOrchestration", "POST", Prefix + "orchestrators/{name}/{instanceId?}", StartAsync, admin, Tag)
+            .AddHttp("DurableListInstances", "GET", Prefix + "instances", ListAsync, admin, Tag)
+            .AddHttp("DurableGetInstance", "GET", Prefix + "instances/{instanceId}", GetStatusAsync, admin, Tag)
+            .AddHttp("DurableRaiseEvent", "POST", Prefix + "instances/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync, admin, Tag)
+            .AddHttp("DurableTerminateInstance", "POST", Prefix + "instances/{instanceId}/terminate", TerminateAsync, admin, Tag)
+            .AddHttp("DurableSuspendInstance", "POST", Prefix + "instances/{instanceId}/suspend", SuspendAsync, admin, Tag)
+            .AddHttp("DurableResumeInstance", "POST", Prefix + "instances/{instanceId}/resume", ResumeAsync, admin, Tag)
+            .AddHttp("DurablePurgeInstance", "DELETE", Prefix + "instances/{instanceId}", PurgeAsync, admin, Tag)
+            .AddHttp("DurablePurgeInstances", "DELETE", Prefix + "instances", PurgeManyAsync, admin, Tag);
     }
 
     /// <summary>Maps the management functions of <paramref name="table"/> again under <c>/runtime/webhooks/</c>.</summary>
@@ -40,9 +41,10 @@ public static partial class DurableManagementEndpoints
         {
             if (function is { Trigger: HttpFunctionTrigger http, HttpHandler: { } handler } && http.Route.StartsWith(Prefix, StringComparison.Ordinal))
             {
-                app.MapMethods("/runtime/webhooks/" + http.Route, http.Methods, handler)
-                    .WithMetadata(new FunctionAuthorization(http.AuthorizationLevel))
-                    .ExcludeFromDescription();
+                var endpoint = app.MapMethods("/runtime/webhooks/" + http.Route, http.Methods, handler)
+                    .WithMetadata(new FunctionAuthorization(http.AuthorizationLevel));
+                function.ConfigureEndpoint?.Invoke(endpoint);
+                endpoint.ExcludeFromDescription();
             }
         }
 
