@@ -20,18 +20,27 @@ public static partial class DurableManagementEndpoints
     {
         ArgumentNullException.ThrowIfNull(table);
         const AuthorizationLevel admin = AuthorizationLevel.Admin;
-        static void Tag(RouteHandlerBuilder endpoint) => endpoint.WithTags("Durable management");
         return table
-            .AddHttp("DurableStartOrchestration", "POST", Prefix + "orchestrators/{name}/{instanceId?}", StartAsync, admin, Tag)
-            .AddHttp("DurableListInstances", "GET", Prefix + "instances", ListAsync, admin, Tag)
-            .AddHttp("DurableGetInstance", "GET", Prefix + "instances/{instanceId}", GetStatusAsync, admin, Tag)
-            .AddHttp("DurableRaiseEvent", "POST", Prefix + "instances/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync, admin, Tag)
-            .AddHttp("DurableTerminateInstance", "POST", Prefix + "instances/{instanceId}/terminate", TerminateAsync, admin, Tag)
-            .AddHttp("DurableSuspendInstance", "POST", Prefix + "instances/{instanceId}/suspend", SuspendAsync, admin, Tag)
-            .AddHttp("DurableResumeInstance", "POST", Prefix + "instances/{instanceId}/resume", ResumeAsync, admin, Tag)
-            .AddHttp("DurablePurgeInstance", "DELETE", Prefix + "instances/{instanceId}", PurgeAsync, admin, Tag)
-            .AddHttp("DurablePurgeInstances", "DELETE", Prefix + "instances", PurgeManyAsync, admin, Tag);
+            .AddHttp("DurableStartOrchestration", "POST", Prefix + "orchestrators/{name}/{instanceId?}", StartAsync, admin, Described(409))
+            .AddHttp("DurableListInstances", "GET", Prefix + "instances", ListAsync, admin, Described())
+            .AddHttp("DurableGetInstance", "GET", Prefix + "instances/{instanceId}", GetStatusAsync, admin, Described(404))
+            .AddHttp("DurableRaiseEvent", "POST", Prefix + "instances/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync, admin, Described(404, 410))
+            .AddHttp("DurableTerminateInstance", "POST", Prefix + "instances/{instanceId}/terminate", TerminateAsync, admin, Described(404, 410))
+            .AddHttp("DurableSuspendInstance", "POST", Prefix + "instances/{instanceId}/suspend", SuspendAsync, admin, Described(404, 410))
+            .AddHttp("DurableResumeInstance", "POST", Prefix + "instances/{instanceId}/resume", ResumeAsync, admin, Described(404, 410))
+            .AddHttp("DurablePurgeInstance", "DELETE", Prefix + "instances/{instanceId}", PurgeAsync, admin, Described(404, 409))
+            .AddHttp("DurablePurgeInstances", "DELETE", Prefix + "instances", PurgeManyAsync, admin, Described(404));
     }
+
+    /// <summary>Tags a route and lists its problem answers for OpenAPI: 401 (key), 503 (no engine) and <paramref name="problems"/>.</summary>
+    private static Action<RouteHandlerBuilder> Described(params int[] problems) => endpoint =>
+    {
+        endpoint.WithTags("Durable management").ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        foreach (var status in problems)
+        {
+            endpoint.ProducesProblem(status);
+        }
+    };
 
     /// <summary>Maps the management functions of <paramref name="table"/> again under <c>/runtime/webhooks/</c>.</summary>
     public static IEndpointRouteBuilder MapDurableRuntimeWebhooks(this IEndpointRouteBuilder app, FunctionTable table)
