@@ -92,6 +92,26 @@ public sealed class FunctionJsonGeneratorTests
         Assert.All(served, route => Assert.Contains(route, declared));
     }
 
+    [Fact]
+    public void Write_FunctionRemovedFromTable_RemovesItsStaleFolderOnly()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "fj-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            FunctionJsonGenerator.Write(new FunctionTable().AddTimer<RecordingHandler>("Old", "0 0 * * * *").AddTimer<RecordingHandler>("Kept", "0 0 * * * *"), directory);
+            Directory.CreateDirectory(Path.Combine(directory, "wwwroot"));
+            File.WriteAllText(Path.Combine(directory, "wwwroot", "index.html"), "<p/>");
+
+            FunctionJsonGenerator.Write(new FunctionTable().AddTimer<RecordingHandler>("Kept", "0 0 * * * *"), directory);
+
+            Assert.Equal(["Kept", "wwwroot"], Directory.GetDirectories(directory).Select(Path.GetFileName).Order());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("1bad")]
     [InlineData("has space")]

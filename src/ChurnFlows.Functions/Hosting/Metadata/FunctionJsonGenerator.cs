@@ -56,11 +56,26 @@ public static class FunctionJsonGenerator
         return new JsonObject { ["bindings"] = bindings };
     }
 
-    /// <summary>Writes <c>{directory}/{FunctionName}/function.json</c> for every function; returns the files written.</summary>
+    /// <summary>
+    /// Writes <c>{directory}/{FunctionName}/function.json</c> for every function and removes the folders of
+    /// functions no longer in the table (folders holding nothing but a function.json); returns the files written.
+    /// </summary>
     public static IReadOnlyList<string> Write(FunctionTable table, string directory)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (Directory.Exists(directory))
+        {
+            foreach (var folder in Directory.GetDirectories(directory))
+            {
+                var files = Directory.GetFileSystemEntries(folder);
+                if (files.Length == 1 && Path.GetFileName(files[0]) == "function.json" && table.Find(Path.GetFileName(folder)) is null)
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+        }
+
         var written = new List<string>();
         foreach (var function in table.Functions)
         {
