@@ -20,31 +20,34 @@ public sealed partial class QueueTriggerPoller(FunctionTable table, TriggerDispa
         var queue = QueueOf(trigger);
         await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         var messages = await queue.ReceiveMessagesAsync(Math.Clamp(settings.QueueBatchSize, 1, 32), settings.QueueVisibilityTimeout, cancellationToken).ConfigureAwait(false);
-        foreach (var message in messages)
-        {
-            var invocation = new TriggerInvocation(function.Name, Guid.NewGuid().ToString())
-            {
-                Queue = new QueueTriggerData(queue.Name, message.MessageId, message.Body, message.DequeueCount) { InsertedOn = message.InsertedOn },
-            };
-            try
-            {
-                await dispatcher.DispatchAsync(function, invocation, cancellationToken).ConfigureAwait(false);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                if (message.DequeueCount >= settings.MaxDequeueCount)
-                {
-                    var poison = connections.Get(trigger.Connection).QueueServiceClient.GetQueueClient(queue.Name + "-poison");
-                    await poison.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-                    await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
-                    LogPoisoned(logger, function.Name, message.MessageId, message.DequeueCount);
-                }
-            }
-        }
+        await Task.WhenAll(messages.Select(message => HandleAsync(function, trigger, queue, message, cancellationToken))).ConfigureAwait(false);
 
         return messages.Count;
+    }
+
+    /// <summary>Runs one message (a batch runs concurrently, as under the host): deleted on success, moved to the poison queue after the last attempt.</summary>
+    private async Task HandleAsync(FunctionDefinition function, QueueFunctionTrigger trigger, QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
+    {
+        var invocation = new TriggerInvocation(function.Name, Guid.NewGuid().ToString())
+        {
+            Queue = new QueueTriggerData(queue.Name, message.MessageId, message.Body, message.DequeueCount) { InsertedOn = message.InsertedOn },
+        };
+        try
+        {
+            await dispatcher.DispatchAsync(function, invocation, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (message.DequeueCount >= options.Value.MaxDequeueCount)
+            {
+                var poison = connections.Get(trigger.Connection).QueueServiceClient.GetQueueClient(queue.Name + "-poison");
+                await poison.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+                LogPoisoned(logger, function.Name, message.MessageId, message.DequeueCount);
+            }
+        }
     }
 
     /// <summary>Runs until <paramref name="stoppingToken"/> is canceled.</summary>
