@@ -31,8 +31,9 @@ if (args.Length > 0 && args[0] is "demo" or "sample-data")
     }
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(FunctionsHostingExtensions.WithoutFunctionsJsonVerb(args));
 await using var developmentStorage = await DevelopmentStorage.StartIfNeededAsync(builder.Configuration["AzureWebJobsStorage"] is { Length: > 0 } storage ? storage : "UseDevelopmentStorage=true", Console.Out);
+builder.AddFunctionsHosting();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
@@ -42,12 +43,17 @@ builder.Services.AddProblemDetails();
 builder.Services.AddChurnFlowsLifecycle(builder.Configuration);
 var app = builder.Build();
 app.UseExceptionHandler();
+app.MapFunctions();
 app.MapPredictionEndpoints();
 app.MapModelEndpoints();
 app.MapRunEndpoints();
 app.MapDataEndpoints();
 app.MapGet("/", () => Results.Ok(new { service = "ChurnFlows" }));
-app.MapGet("/api/health", () => Results.Ok(new { status = "ok", version = typeof(DemoCommand).Assembly.GetName().Version?.ToString() }));
+if (app.RunFunctionsJsonVerb(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 await app.RunAsync();
 return 0;
 

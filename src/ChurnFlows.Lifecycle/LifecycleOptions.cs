@@ -14,4 +14,7 @@ public sealed record LifecycleOptions
 
     /// <summary>Gets whether accepted new data starts a retrain.</summary>
     public bool RetrainOnNewData { get; init; } = true;
+
+    /// <summary>Gets the NCRONTAB schedule of the scheduled retrain (default Sundays 03:00 UTC); empty for none.</summary>
+    public string? RetrainSchedule { get; init; } = "0 0 3 * * 0";
 }

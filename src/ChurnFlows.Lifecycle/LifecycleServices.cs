@@ -91,16 +91,22 @@ public sealed class LifecycleServices
     }
 
     /// <summary>
-    /// The ingest instance for one version of one incoming blob: the blob trigger and the upload API use
-    /// the same id, so a blob is ingested once however many of them notice it.
+    /// The ingest instance for one content of one incoming blob: the blob trigger and the upload API
+    /// derive the same id, so a blob is ingested once however many of them notice it.
     /// </summary>
-    public static string IngestInstanceId(string blobName, string eTag) =>
-        "ingest-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(blobName + "\n" + eTag)))[..24];
-
-    /// <summary>Starts ingesting <paramref name="blobName"/> (an instance already running for the same blob version is reused). Returns the instance id.</summary>
-    public async Task<string> StartIngestAsync(string blobName, string eTag, CancellationToken cancellationToken = default)
+    public static string IngestInstanceId(string blobName, ReadOnlySpan<byte> content)
     {
-        var id = IngestInstanceId(blobName, eTag);
+        var key = System.Text.Encoding.UTF8.GetBytes(blobName + "\n" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)));
+        return "ingest-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(key))[..24];
+    }
+
+    /// <summary>
+    /// Starts ingesting <paramref name="blobName"/> whose bytes are <paramref name="content"/>; an instance
+    /// already running or completed for the same name and bytes is reused. Returns the instance id.
+    /// </summary>
+    public async Task<string> StartIngestAsync(string blobName, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var id = IngestInstanceId(blobName, content.Span);
         if (await Client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false) is { } existing && (existing.IsRunning || existing.RuntimeStatus == OrchestrationRuntimeStatus.Completed))
         {
             return id;

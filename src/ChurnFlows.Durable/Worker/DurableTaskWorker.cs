@@ -82,7 +82,8 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        // DI disposes the worker once per registration that hands it out (singleton and hosted service).
+        // DI disposes the worker once per registration that hands it out (singleton and hosted service),
+        // and a host may stop it after that; both must be harmless.
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;

@@ -45,11 +45,11 @@ public static class DemoCommand
 
         var blobName = $"customers-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}.csv";
         var csv = SyntheticChurnGenerator.ToCsv(new SyntheticChurnOptions { Rows = options.Rows, Seed = options.Seed });
-        var uploaded = await lifecycle.Containers.Incoming.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken).ConfigureAwait(false);
+        await lifecycle.Containers.Incoming.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken).ConfigureAwait(false);
         Say($"dropped {options.Rows:N0} customers into churn-incoming/{blobName}");
 
         var follower = new RunFollower(lifecycle.Runs, Say);
-        var ingestId = await lifecycle.StartIngestAsync(blobName, uploaded.ETag.ToString(), cancellationToken).ConfigureAwait(false);
+        var ingestId = await lifecycle.StartIngestAsync(blobName, System.Text.Encoding.UTF8.GetBytes(csv), cancellationToken).ConfigureAwait(false);
         var ingest = await follower.FollowAsync(ingestId, () => lifecycle.Client.WaitForInstanceCompletionAsync(ingestId, cancellationToken), cancellationToken).ConfigureAwait(false);
         var ingested = ingest.ReadOutputAs<IngestOutcome>();
         if (ingest.RuntimeStatus != OrchestrationRuntimeStatus.Completed || ingested is not { Accepted: true } || ingested.Retrain?.RunId is not { } runId)

@@ -6,16 +6,19 @@ namespace ChurnFlows.Functions.Cli;
 /// <summary>Starts Azurite for development storage when nothing listens on its ports yet.</summary>
 public static class DevelopmentStorage
 {
+    private const int AzuriteDefaultBlobPort = 10000;
+
     /// <summary>
     /// Returns a started Azurite (dispose it to stop it) when <paramref name="connectionString"/> names local
-    /// development storage and nothing listens there yet; otherwise null. Azurite comes from the npm package
+    /// development storage on Azurite's default ports and nothing listens there yet; otherwise null. Azurite comes from the npm package
     /// pinned in package.json (installed on first use) and keeps its data in <c>.azurite/</c>.
     /// </summary>
     public static async Task<AzuriteProcess?> StartIfNeededAsync(string connectionString, TextWriter output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
         var parsed = StorageConnectionString.Parse(connectionString);
-        var local = parsed.BlobEndpoint.IsLoopback && parsed.Credential?.AccountName == StorageConnectionString.DevelopmentAccountName;
+        var local = parsed.BlobEndpoint.IsLoopback && parsed.Credential?.AccountName == StorageConnectionString.DevelopmentAccountName
+            && parsed.BlobEndpoint.Port == AzuriteDefaultBlobPort;
         if (!local || await AzuriteProcess.IsListeningAsync(parsed.BlobEndpoint.Port, cancellationToken).ConfigureAwait(false))
         {
             return null;

@@ -47,8 +47,8 @@ public static partial class DataEndpoints
             return HttpProblems.Invalid([new FieldError("$", "the body is empty; send the CSV as the request body")]);
         }
 
-        var info = await lifecycle.Containers.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body.Value), new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
-        var instance = await lifecycle.StartIngestAsync(name, info.ETag.ToString(), cancellationToken);
+        await lifecycle.Containers.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body.Value), new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+        var instance = await lifecycle.StartIngestAsync(name, body.Value, cancellationToken);
         return TypedResults.Accepted($"/runtime/webhooks/durabletask/instances/{instance}", new DatasetAccepted($"churn-incoming/{name}", instance, body.Value.Length));
     }
 

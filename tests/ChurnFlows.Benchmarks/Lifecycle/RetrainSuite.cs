@@ -45,8 +45,9 @@ public sealed class RetrainSuite : IBenchmarkSuite
         await worker.StartAsync(CancellationToken.None);
 
         var sw = Stopwatch.StartNew();
-        var upload = await lifecycle.Containers.Incoming.GetBlobClient("benchmark.csv").UploadAsync(BinaryData.FromBytes(await File.ReadAllBytesAsync(csv)), new BlobUploadOptions { ContentType = "text/csv" });
-        var ingestId = await lifecycle.StartIngestAsync("benchmark.csv", upload.ETag.ToString());
+        var bytes = await File.ReadAllBytesAsync(csv);
+        await lifecycle.Containers.Incoming.GetBlobClient("benchmark.csv").UploadAsync(BinaryData.FromBytes(bytes), new BlobUploadOptions { ContentType = "text/csv" });
+        var ingestId = await lifecycle.StartIngestAsync("benchmark.csv", bytes);
         var ingest = await lifecycle.Client.WaitForInstanceCompletionAsync(ingestId);
         var ingestSeconds = sw.Elapsed.TotalSeconds;
         var retrain = await lifecycle.Client.WaitForInstanceCompletionAsync(LifecycleServices.RetrainInstanceId);

@@ -39,8 +39,8 @@ public class WorkerCrashTests
         await using (var first = await AppProcess.StartAsync(settings))
         {
             var csv = SyntheticChurnGenerator.ToCsv(new SyntheticChurnOptions { Rows = 12_000, Seed = 5 });
-            var upload = await lifecycle.Containers.Incoming.GetBlobClient("crash.csv").UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { ContentType = "text/csv" });
-            await lifecycle.StartIngestAsync("crash.csv", upload.ETag.ToString());
+            await lifecycle.Containers.Incoming.GetBlobClient("crash.csv").UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { ContentType = "text/csv" });
+            await lifecycle.StartIngestAsync("crash.csv", System.Text.Encoding.UTF8.GetBytes(csv));
             var run = await WaitForRetrainRunAsync(lifecycle);
             await WaitUntilAsync(async () => await CountTrialsAsync(lifecycle, run, finished: true) >= 2, first);
             Assert.True(await CountTrialsAsync(lifecycle, run, finished: true) < Trials, "the kill must land mid-tuning");

@@ -23,6 +23,7 @@ public sealed class LifecycleEndpointsTests : IAsyncLifetime
         var azurite = await AzuriteFixture.GetAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("AzureWebJobsStorage", azurite.ConnectionString)
+            .UseSetting("ChurnFlows:HostMode", "FunctionsHost")
             .UseSetting("ChurnFlows:Lifecycle:Retrain:Trials", "4")
             .UseSetting("ChurnFlows:Lifecycle:Retrain:BatchSize", "4")
             .UseSetting("ChurnFlows:Lifecycle:Retrain:MaximumIterations", "100")

@@ -29,7 +29,7 @@ public sealed class ServedModelFixture : IAsyncLifetime
         var store = new ModelStore(containers.Models);
         await store.SaveAsync(outcome.Artifact);
         await store.PromoteAsync(outcome.Artifact.Version);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("AzureWebJobsStorage", azurite.ConnectionString));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("AzureWebJobsStorage", azurite.ConnectionString).UseSetting("ChurnFlows:HostMode", "FunctionsHost"));
         Client = _factory.CreateClient();
     }
 

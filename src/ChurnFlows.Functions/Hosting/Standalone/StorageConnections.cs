@@ -1,0 +1,31 @@
+using ChurnFlows.Storage;
+
+namespace ChurnFlows.Functions.Hosting.Standalone;
+
+/// <summary>Resolves a trigger's <c>connection</c> setting to a storage account: <c>AzureWebJobsStorage</c> is the app's account; any other name is read as a connection string setting.</summary>
+public sealed class StorageConnections(StorageAccount appAccount, IConfiguration configuration)
+{
+    private readonly Dictionary<string, StorageAccount> _accounts = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Returns the account of <paramref name="connection"/>.</summary>
+    /// <exception cref="InvalidOperationException">The setting is missing.</exception>
+    public StorageAccount Get(string connection)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connection);
+        if (string.Equals(connection, "AzureWebJobsStorage", StringComparison.OrdinalIgnoreCase))
+        {
+            return appAccount;
+        }
+
+        lock (_accounts)
+        {
+            if (!_accounts.TryGetValue(connection, out var account))
+            {
+                var value = configuration[connection] ?? throw new InvalidOperationException($"Connection setting '{connection}' is not set.");
+                _accounts[connection] = account = StorageAccount.FromConnectionString(value);
+            }
+
+            return account;
+        }
+    }
+}
