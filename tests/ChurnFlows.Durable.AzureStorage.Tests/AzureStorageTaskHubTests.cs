@@ -54,6 +54,30 @@ public sealed class AzureStorageTaskHubTests
     }
 
     [Fact]
+    public async Task PoisonOrchestrationMessage_CheckpointKeepsFailing_FailsTheInstanceWithReason()
+    {
+        var options = TestHubs.Options() with
+        {
+            MaxDequeueCount = 2,
+            CheckpointProbe = (stage, checkpoint) =>
+            {
+                if (stage == CheckpointStage.MessagesSent && checkpoint.State.Status == OrchestrationRuntimeStatus.Running)
+                {
+                    throw new IOException("storage is having a bad day");
+                }
+            },
+        };
+        await using var engine = await Engine.StartAsync(options);
+
+        var result = await engine.WaitAsync(await engine.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "x"));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Equal("PoisonMessage", result.FailureDetails!.ErrorType);
+        Assert.Contains($"moved to queue '{options.TaskHubName}-poison'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+        Assert.Single((await engine.Client.GetOrchestrationHistoryAsync(result.InstanceId)).OfType<ExecutionCompletedEvent>());
+    }
+
+    [Fact]
     public async Task LongTimer_TenDays_IsChunkedUnderTheQueueLimitAndFiresOnlyWhenDue()
     {
         var clock = new ManualClock();
