@@ -40,7 +40,8 @@ public sealed partial class AzureStorageTaskHub
             row["CreatedTime"] = new DateTimeOffset(DateTime.SpecifyKind(started.Timestamp, DateTimeKind.Utc));
         }
 
-        var input = started is not null ? started.Input : checkpoint.State.Input;
+        // A ContinueAsNew's new input wins over the input of an execution that started in the same episode.
+        var input = checkpoint.State.Input ?? started?.Input;
         if (input is not null || started is not null)
         {
             var inputColumns = new Dictionary<string, object?>(StringComparer.Ordinal);
