@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Core;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.History;
@@ -5,6 +6,7 @@ using ChurnFlows.Durable.Hub;
 using ChurnFlows.Durable.Tests.Conformance;
 using ChurnFlows.Durable.Worker;
 using ChurnFlows.Storage;
+using ChurnFlows.Storage.Tables;
 using ChurnFlows.TestKit;
 using Xunit;
 
@@ -75,6 +77,31 @@ public sealed class AzureStorageTaskHubTests
         Assert.Equal("PoisonMessage", result.FailureDetails!.ErrorType);
         Assert.Contains($"moved to queue '{options.TaskHubName}-poison'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
         Assert.Single((await engine.Client.GetOrchestrationHistoryAsync(result.InstanceId)).OfType<ExecutionCompletedEvent>());
+    }
+
+    [Fact]
+    public async Task SplitBrain_SentinelChangedByAnotherWriter_CheckpointRefusedThenRetriedFromStorage()
+    {
+        var stages = new ConcurrentQueue<CheckpointStage>();
+        var options = TestHubs.Options() with { CheckpointProbe = (stage, _) => stages.Enqueue(stage) };
+        await using var engine = await Engine.StartAsync(options);
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("WaitEvent");
+        await engine.WaitUntilAsync(() => Task.FromResult(stages.Contains(CheckpointStage.MessagesDeleted)));
+
+        // Another writer commits to the instance: this worker's cached sentinel ETag is now stale.
+        var history = (await AzuriteFixture.GetAccountAsync()).TableServiceClient.GetTableClient(options.TaskHubName.Replace("-", string.Empty, StringComparison.Ordinal) + "History");
+        await history.UpsertEntityAsync(new TableEntity(id, "sentinel") { ["Intruder"] = true }, TableUpdateMode.Merge);
+        stages.Clear();
+        await engine.Client.RaiseEventAsync(id, "go", 7);
+
+        var result = await engine.WaitAsync(id);
+
+        Assert.Equal(7, result.ReadOutputAs<int>());
+        Assert.Equal(2, stages.Count(s => s == CheckpointStage.MessagesSent));
+        Assert.Equal(1, stages.Count(s => s == CheckpointStage.HistoryWritten));
+        var events = await engine.Client.GetOrchestrationHistoryAsync(id);
+        Assert.Single(events.OfType<EventRaisedEvent>());
+        Assert.Single(events.OfType<ExecutionCompletedEvent>());
     }
 
     [Fact]
