@@ -64,6 +64,16 @@ public sealed partial class AzureStorageTaskHub
 
         await Task.WhenAll(lk.Consumed.Select(DeleteMessageAsync)).ConfigureAwait(false);
         _options.CheckpointProbe?.Invoke(CheckpointStage.MessagesDeleted, checkpoint);
+        if (lk.NewExecution && lk.Sentinel is { } finished)
+        {
+            RetireGeneration(lk.InstanceId, finished.Generation, finished.HistoryCount);
+        }
+
+        if (checkpoint.ResetHistory && !lk.NewExecution && lk.Sentinel is { } continued)
+        {
+            RetireGeneration(lk.InstanceId, continued.Generation, continued.HistoryCount);
+        }
+
         return sentinel;
     }
 

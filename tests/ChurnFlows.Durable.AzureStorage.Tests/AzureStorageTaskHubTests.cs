@@ -171,6 +171,27 @@ public sealed class AzureStorageTaskHubTests
     }
 
     [Fact]
+    public async Task ContinueAsNew_OldGenerationsAreDeleted_SoHistoryDoesNotGrow()
+    {
+        await using var engine = await Engine.StartAsync(TestHubs.Options());
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Loop", 5);
+        Assert.Equal(0, (await engine.WaitAsync(id)).ReadOutputAs<int>());
+        var history = (await AzuriteFixture.GetAccountAsync()).TableServiceClient.GetTableClient(engine.Options.TaskHubName.Replace("-", string.Empty, StringComparison.Ordinal) + "History");
+        var current = (await engine.Client.GetOrchestrationHistoryAsync(id)).Count;
+
+        await engine.WaitUntilAsync(async () =>
+        {
+            var rows = 0;
+            await foreach (var _ in history.QueryAsync(TableFilter.PartitionKeyEquals(id), ["RowKey"]))
+            {
+                rows++;
+            }
+
+            return rows == current + 1; // the live generation and the sentinel
+        });
+    }
+
+    [Fact]
     public async Task RedeliveredExecutionStarted_AfterCompletion_IsDropped()
     {
         await using var engine = await Engine.StartAsync(TestHubs.Options());
@@ -248,6 +269,16 @@ public sealed class AzureStorageTaskHubTests
                 .AddOrchestratorFunc<string, string>("Echo", (ctx, s) => ctx.CallActivityAsync<string>("Exclaim", s))
                 .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) => (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)))).Length)
                 .AddOrchestratorFunc<object?, int>("WaitEvent", (ctx, _) => ctx.WaitForExternalEvent<int>("go"))
+                .AddOrchestratorFunc<int, int>("Loop", async (ctx, n) =>
+                {
+                    if (n > 0)
+                    {
+                        await ctx.CallActivityAsync<int>("Noop", n);
+                        ctx.ContinueAsNew(n - 1);
+                    }
+
+                    return n;
+                })
                 .AddOrchestratorFunc<object?, DateTime>("LongTimer", async (ctx, _) =>
                 {
                     await ctx.CreateTimer(TimeSpan.FromDays(10), CancellationToken.None);
