@@ -40,7 +40,8 @@ public sealed partial class AzureStorageTaskHub
             row["CreatedTime"] = new DateTimeOffset(DateTime.SpecifyKind(started.Timestamp, DateTimeKind.Utc));
         }
 
-        var input = started is not null ? started.Input : checkpoint.State.Input;
+        // A ContinueAsNew's new input wins over the input of an execution that started in the same episode.
+        var input = checkpoint.State.Input ?? started?.Input;
         if (input is not null || started is not null)
         {
             var inputColumns = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -63,6 +64,16 @@ public sealed partial class AzureStorageTaskHub
 
         await Task.WhenAll(lk.Consumed.Select(DeleteMessageAsync)).ConfigureAwait(false);
         _options.CheckpointProbe?.Invoke(CheckpointStage.MessagesDeleted, checkpoint);
+        if (lk.NewExecution && lk.Sentinel is { } finished)
+        {
+            RetireGeneration(lk.InstanceId, finished.Generation, finished.HistoryCount);
+        }
+
+        if (checkpoint.ResetHistory && !lk.NewExecution && lk.Sentinel is { } continued)
+        {
+            RetireGeneration(lk.InstanceId, continued.Generation, continued.HistoryCount);
+        }
+
         return sentinel;
     }
 

@@ -76,14 +76,45 @@ public sealed partial class AzureStorageTaskHub
             rows.Add(row);
         }
 
+        await DeleteHistoryRowsAsync(rows, cancellationToken).ConfigureAwait(false);
+        await _payloads.DeleteInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await _instances.DeleteEntityAsync(key, InstanceRows.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+
+    private async Task DeleteHistoryRowsAsync(IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
+    {
         foreach (var chunk in rows.Chunk(TableClient.MaxTransactionActions))
         {
             await _history.SubmitTransactionAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r))], cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        await _payloads.DeleteInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        await _instances.DeleteEntityAsync(key, InstanceRows.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return 1;
+    /// <summary>
+    /// Deletes the rows of a generation the sentinel no longer points at (after ContinueAsNew or a
+    /// restart), in the background: an eternal orchestration's history does not grow without bound.
+    /// A failure only leaves garbage that a purge removes.
+    /// </summary>
+    private void RetireGeneration(string instanceId, int generation, int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        var key = TaskHubLayout.EscapeKey(instanceId);
+        var rows = Enumerable.Range(0, count).Select(i => new TableEntity(key, HistoryRows.RowKey(generation, i)));
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await DeleteHistoryRowsAsync(rows, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Azure.RequestFailedException e)
+            {
+                Logs.RetireFailed(_logger, instanceId, generation, e);
+            }
+        });
     }
 
     /// <summary>

@@ -10,9 +10,10 @@ namespace ChurnFlows.Durable.AzureStorage;
 public static class AzureStorageTaskHubServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers an <see cref="AzureStorageTaskHub"/> as the <see cref="ITaskHub"/>; call before
-    /// <c>AddDurableTask</c>, which then runs its client and worker on it. Uses the
+    /// Registers an <see cref="AzureStorageTaskHub"/> as the <see cref="ITaskHub"/> (replacing the
+    /// in-memory default), so <c>AddDurableTask</c>'s client and worker run on it. Uses the
     /// <see cref="StorageAccount"/> registered in the container, or one from <paramref name="connectionString"/>.
+    /// The container disposes the hub at shutdown, which releases its partition leases at once.
     /// </summary>
     public static IServiceCollection AddAzureStorageTaskHub(this IServiceCollection services, AzureStorageTaskHubOptions options, string? connectionString = null)
     {

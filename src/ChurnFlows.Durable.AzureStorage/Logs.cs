@@ -26,6 +26,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Message {MessageId} on {Queue} was dequeued {DequeueCount} times; moved to the poison queue and instance {InstanceId} is failed")]
     public static partial void PoisonMessage(ILogger logger, string queue, string messageId, long dequeueCount, string instanceId);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Deleting history generation {Generation} of {InstanceId} failed; a purge removes it")]
+    public static partial void RetireFailed(ILogger logger, string instanceId, int generation, Exception exception);
+
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Preparing an episode of {InstanceId} failed; its messages are returned to the queue")]
     public static partial void SessionFailed(ILogger logger, string instanceId, Exception exception);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Core;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.History;
@@ -5,6 +6,7 @@ using ChurnFlows.Durable.Hub;
 using ChurnFlows.Durable.Tests.Conformance;
 using ChurnFlows.Durable.Worker;
 using ChurnFlows.Storage;
+using ChurnFlows.Storage.Tables;
 using ChurnFlows.TestKit;
 using Xunit;
 
@@ -67,6 +69,55 @@ public sealed class AzureStorageTaskHubTests
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(1, Volatile.Read(ref slowRuns));
+    }
+
+    [Fact]
+    public async Task PoisonOrchestrationMessage_CheckpointKeepsFailing_FailsTheInstanceWithReason()
+    {
+        var options = TestHubs.Options() with
+        {
+            MaxDequeueCount = 2,
+            CheckpointProbe = (stage, checkpoint) =>
+            {
+                if (stage == CheckpointStage.MessagesSent && checkpoint.State.Status == OrchestrationRuntimeStatus.Running)
+                {
+                    throw new IOException("storage is having a bad day");
+                }
+            },
+        };
+        await using var engine = await Engine.StartAsync(options);
+
+        var result = await engine.WaitAsync(await engine.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "x"));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Equal("PoisonMessage", result.FailureDetails!.ErrorType);
+        Assert.Contains($"moved to queue '{options.TaskHubName}-poison'", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+        Assert.Single((await engine.Client.GetOrchestrationHistoryAsync(result.InstanceId)).OfType<ExecutionCompletedEvent>());
+    }
+
+    [Fact]
+    public async Task SplitBrain_SentinelChangedByAnotherWriter_CheckpointRefusedThenRetriedFromStorage()
+    {
+        var stages = new ConcurrentQueue<CheckpointStage>();
+        var options = TestHubs.Options() with { CheckpointProbe = (stage, _) => stages.Enqueue(stage) };
+        await using var engine = await Engine.StartAsync(options);
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("WaitEvent");
+        await engine.WaitUntilAsync(() => Task.FromResult(stages.Contains(CheckpointStage.MessagesDeleted)));
+
+        // Another writer commits to the instance: this worker's cached sentinel ETag is now stale.
+        var history = (await AzuriteFixture.GetAccountAsync()).TableServiceClient.GetTableClient(options.TaskHubName.Replace("-", string.Empty, StringComparison.Ordinal) + "History");
+        await history.UpsertEntityAsync(new TableEntity(id, "sentinel") { ["Intruder"] = true }, TableUpdateMode.Merge);
+        stages.Clear();
+        await engine.Client.RaiseEventAsync(id, "go", 7);
+
+        var result = await engine.WaitAsync(id);
+
+        Assert.Equal(7, result.ReadOutputAs<int>());
+        Assert.Equal(2, stages.Count(s => s == CheckpointStage.MessagesSent));
+        Assert.Equal(1, stages.Count(s => s == CheckpointStage.HistoryWritten));
+        var events = await engine.Client.GetOrchestrationHistoryAsync(id);
+        Assert.Single(events.OfType<EventRaisedEvent>());
+        Assert.Single(events.OfType<ExecutionCompletedEvent>());
     }
 
     [Fact]
@@ -133,6 +184,27 @@ public sealed class AzureStorageTaskHubTests
         Assert.Null(await engine.Client.GetInstanceAsync(other));
         Assert.NotNull(await engine.Client.GetInstanceAsync(running));
         Assert.Equal(0, await engine.Client.PurgeAllInstancesAsync(new OrchestrationQuery { CreatedTo = DateTimeOffset.UtcNow.AddDays(-1) }));
+    }
+
+    [Fact]
+    public async Task ContinueAsNew_OldGenerationsAreDeleted_SoHistoryDoesNotGrow()
+    {
+        await using var engine = await Engine.StartAsync(TestHubs.Options());
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Loop", 5);
+        Assert.Equal(0, (await engine.WaitAsync(id)).ReadOutputAs<int>());
+        var history = (await AzuriteFixture.GetAccountAsync()).TableServiceClient.GetTableClient(engine.Options.TaskHubName.Replace("-", string.Empty, StringComparison.Ordinal) + "History");
+        var current = (await engine.Client.GetOrchestrationHistoryAsync(id)).Count;
+
+        await engine.WaitUntilAsync(async () =>
+        {
+            var rows = 0;
+            await foreach (var _ in history.QueryAsync(TableFilter.PartitionKeyEquals(id), ["RowKey"]))
+            {
+                rows++;
+            }
+
+            return rows == current + 1; // the live generation and the sentinel
+        });
     }
 
     [Fact]
@@ -220,6 +292,16 @@ public sealed class AzureStorageTaskHubTests
                 .AddOrchestratorFunc<int, int>("CallSlow", (ctx, ms) => ctx.CallActivityAsync<int>("Slow", ms))
                 .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) => (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)))).Length)
                 .AddOrchestratorFunc<object?, int>("WaitEvent", (ctx, _) => ctx.WaitForExternalEvent<int>("go"))
+                .AddOrchestratorFunc<int, int>("Loop", async (ctx, n) =>
+                {
+                    if (n > 0)
+                    {
+                        await ctx.CallActivityAsync<int>("Noop", n);
+                        ctx.ContinueAsNew(n - 1);
+                    }
+
+                    return n;
+                })
                 .AddOrchestratorFunc<object?, DateTime>("LongTimer", async (ctx, _) =>
                 {
                     await ctx.CreateTimer(TimeSpan.FromDays(10), CancellationToken.None);

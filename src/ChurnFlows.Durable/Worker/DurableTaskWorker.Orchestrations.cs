@@ -24,7 +24,10 @@ public sealed partial class DurableTaskWorker
 
             var episode = executor.ExecuteEpisode(events, _options.TimeProvider.GetUtcNow().UtcDateTime);
             var checkpoint = BuildCheckpoint(item.InstanceId, executor, episode);
-            await _hub.CompleteOrchestrationWorkItemAsync(item, checkpoint, CancellationToken.None).ConfigureAwait(false);
+
+            // Cache before the checkpoint makes the new state visible, so a reader who sees it and then
+            // drops the cache really drops this executor. The instance stays locked until the checkpoint
+            // ends, and a failed checkpoint removes the entry again (below).
             lock (_cache)
             {
                 if (episode.IsTerminal || executor.ExecutionId is null)
@@ -41,6 +44,8 @@ public sealed partial class DurableTaskWorker
                     _cache[item.InstanceId] = executor;
                 }
             }
+
+            await _hub.CompleteOrchestrationWorkItemAsync(item, checkpoint, CancellationToken.None).ConfigureAwait(false);
 
             if (episode.IsTerminal)
             {

@@ -13,7 +13,8 @@ namespace ChurnFlows.Benchmarks.Durable;
 /// <summary>
 /// The durable engine on the Azure Storage hub against a fresh Azurite: fan-out/fan-in, many short
 /// sequential orchestrations, storage operations per activity (counted at the HTTP pipeline), and
-/// Azurite's raw rates for comparison. Usage: <c>durable-azurestorage [repetitions]</c>.
+/// Azurite's raw rates for comparison. Usage: <c>durable-azurestorage [repetitions] [concurrency]</c>
+/// (concurrency: orchestration and activity slots of the worker, default 32).
 /// </summary>
 public sealed class AzureStorageEngineSuite : IBenchmarkSuite
 {
@@ -27,6 +28,7 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
     public async Task<int> RunAsync(string[] args)
     {
         var repetitions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
+        Concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
         var registry = BenchmarkOrchestrations.Create();
 
@@ -48,7 +50,7 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
 
         var fan = fanOuts.MaxBy(r => r.PerSecond)!;
         var seq = sequences.MaxBy(r => r.PerSecond)!;
-        Console.WriteLine($"Durable engine, Azure Storage hub on Azurite, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, load average before the run {load.Trim()} (best of {repetitions})");
+        Console.WriteLine($"Durable engine, Azure Storage hub on Azurite, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, load average before the run {load.Trim()} (best of {repetitions}, {Concurrency} orchestration and activity slots)");
         Console.WriteLine();
         Console.WriteLine("| scenario | result | goal | storage ops | ops/s | published anchor |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
@@ -93,6 +95,8 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
         return engine.Finish(count);
     }
 
+    private static int Concurrency { get; set; } = 32;
+
     private static void Check(bool ok, string what)
     {
         if (!ok)
@@ -130,7 +134,7 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
             var counted = new StorageClientOptions();
             counted.AddPolicy(counter, HttpPipelinePosition.PerRetry);
             var workerHub = new AzureStorageTaskHub(StorageAccount.FromConnectionString(azurite.ConnectionString, counted), options);
-            var worker = new DurableTaskWorker(workerHub, registry, new DurableTaskWorkerOptions { MaxConcurrentOrchestrations = 32, MaxConcurrentActivities = 32 });
+            var worker = new DurableTaskWorker(workerHub, registry, new DurableTaskWorkerOptions { MaxConcurrentOrchestrations = Concurrency, MaxConcurrentActivities = Concurrency });
             await worker.StartAsync(CancellationToken.None);
             var clientHub = new AzureStorageTaskHub(StorageAccount.FromConnectionString(azurite.ConnectionString), options);
             while (workerHub.OwnedPartitions.Count < options.PartitionCount)

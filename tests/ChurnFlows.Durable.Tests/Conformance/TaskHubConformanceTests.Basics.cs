@@ -1,3 +1,4 @@
+using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.History;
 using Xunit;
 
@@ -93,5 +94,24 @@ public abstract partial class TaskHubConformanceTests
         await Client.RaiseEventAsync(id, "go", 1);
         await Client.WaitForInstanceCompletionAsync(id, new CancellationTokenSource(Patience).Token);
         await Client.ScheduleNewOrchestrationInstanceAsync("Hello", null, new StartOrchestrationOptions("singleton"));
+    }
+
+    [Fact]
+    public async Task PurgeAllInstances_ByCreatedRangeAndStatus_PurgesOnlyFinishedMatches()
+    {
+        var early = (await RunAsync("Hello")).InstanceId;
+        Clock.Advance(TimeSpan.FromHours(1));
+        var from = Clock.GetUtcNow();
+        var late = (await RunAsync("Hello")).InstanceId;
+        var running = await Client.ScheduleNewOrchestrationInstanceAsync("WaitEvent");
+        await Client.WaitForInstanceStartAsync(running, new CancellationTokenSource(Patience).Token);
+
+        var purged = await Client.PurgeAllInstancesAsync(new OrchestrationQuery { CreatedFrom = from, Statuses = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Running] });
+
+        Assert.Equal(1, purged);
+        Assert.Null(await Client.GetInstanceAsync(late));
+        Assert.Empty(await Client.GetOrchestrationHistoryAsync(late));
+        Assert.NotNull(await Client.GetInstanceAsync(early));
+        Assert.NotNull(await Client.GetInstanceAsync(running));
     }
 }
