@@ -32,7 +32,8 @@ public static class LifecycleHosting
         services.AddSingleton(sp => new DurableTaskWorker(
             sp.GetRequiredService<ITaskHub>(),
             new DurableTaskRegistry().AddLifecycle(sp.GetRequiredService<LifecycleServices>()),
-            new DurableTaskWorkerOptions { MaxConcurrentActivities = settings.MaxConcurrentActivities },
+            // Episodes mostly wait on storage round trips, so many run at once on few cores.
+            new DurableTaskWorkerOptions { MaxConcurrentActivities = settings.MaxConcurrentActivities, MaxConcurrentOrchestrations = 32 },
             sp.GetService<ILoggerFactory>()));
         services.AddHostedService<LifecycleStartup>();
         return services;

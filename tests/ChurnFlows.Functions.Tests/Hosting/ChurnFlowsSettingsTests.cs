@@ -1,0 +1,43 @@
+using ChurnFlows.Functions.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace ChurnFlows.Functions.Tests.Hosting;
+
+public class ChurnFlowsSettingsTests
+{
+    [Fact]
+    public void From_Overrides_AreRead()
+    {
+        var settings = ChurnFlowsSettings.From(Config(new()
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["ChurnFlows:TaskHub"] = "prod",
+            ["ChurnFlows:PartitionCount"] = "8",
+            ["ChurnFlows:Lifecycle:Retrain:Trials"] = "50",
+            ["ChurnFlows:Lifecycle:Retrain:Thresholds:MinimumRecall"] = "0.8",
+            ["ChurnFlows:Lifecycle:Drift:PsiDrift"] = "0.3",
+        }));
+
+        Assert.Equal("prod", settings.TaskHub);
+        Assert.Equal(8, settings.PartitionCount);
+        Assert.Equal(50, settings.Lifecycle.Retrain.Trials);
+        Assert.Equal(0.8, settings.Lifecycle.Retrain.Thresholds.MinimumRecall);
+        Assert.Equal(0.85, settings.Lifecycle.Retrain.Thresholds.MinimumAreaUnderRocCurve);
+        Assert.Equal(0.3, settings.Lifecycle.Drift.PsiDrift);
+    }
+
+    [Theory]
+    [InlineData("ChurnFlows:PartitionCount", "40", "ChurnFlows:PartitionCount must be a whole number from 1 to 16 (got '40')")]
+    [InlineData("ChurnFlows:PartitionLeaseSeconds", "soon", "ChurnFlows:PartitionLeaseSeconds")]
+    [InlineData("ChurnFlows:TaskHubBackend", "Redis", "ChurnFlows:TaskHubBackend must be AzureStorage or InMemory (got 'Redis')")]
+    [InlineData("ChurnFlows:Lifecycle:Retrain:Trials", "0", "Trials and BatchSize must be at least 1")]
+    [InlineData("ChurnFlows:Lifecycle:Retrain:Trials", "many", "ChurnFlows:Lifecycle")]
+    public void From_BadValue_NamesTheSetting(string key, string value, string expected)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ChurnFlowsSettings.From(Config(new() { [key] = value })));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Config(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+}
