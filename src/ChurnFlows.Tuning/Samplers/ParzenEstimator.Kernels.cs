@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ChurnFlows.Tuning.Samplers;
 
 /// <summary>Kernel parameters: weights, bandwidths (Optuna 3.1's univariate rule or Scott's rule) and categorical rows.</summary>
@@ -27,6 +29,7 @@ internal sealed partial class ParzenEstimator
     /// the bounds and take the larger gap to a neighbour (only the inner gap at either end); multivariate σ:
     /// 0.2·n^(−1/(d+4))·range. Then clip to [range/min(100, kernels + 1), range]; the prior's σ is the range.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double[] Mus, double[] Sigmas) NumericalKernels(Dimension dim, double[] observations, bool multivariate, int dimensions)
     {
         var n = observations.Length;
@@ -69,6 +72,7 @@ internal sealed partial class ParzenEstimator
     }
 
     /// <summary>Orders equal centres by kernel index (older first), so tied observations get their gaps deterministically, like a stable argsort.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StabilizeTies(double[] sorted, int[] order)
     {
         for (var start = 0; start < sorted.Length;)
@@ -92,6 +96,7 @@ internal sealed partial class ParzenEstimator
     /// Each observation's row gives 1/(n+1) to every choice plus 1 to its own, normalized; the prior's row is uniform.
     /// Returns the rows by kernel (for sampling) and their logs by choice (for scoring).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double[][] ByKernel, double[][] LogByChoice) CategoricalKernels(int choices, double[] observed)
     {
         var n = observed.Length;

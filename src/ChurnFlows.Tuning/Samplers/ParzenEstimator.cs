@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ChurnFlows.Tuning.Samplers;
 
 /// <summary>
@@ -25,6 +27,7 @@ internal sealed partial class ParzenEstimator
     private readonly double[] _terms;
 
     /// <summary>Builds the mixture from per-dimension observation columns (working space, oldest first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ParzenEstimator(IReadOnlyList<Dimension> dims, IReadOnlyList<double[]> columns, bool multivariate, bool bandwidthWeightedScoring = true)
     {
         _dims = [.. dims];
@@ -85,6 +88,7 @@ internal sealed partial class ParzenEstimator
     public IReadOnlyList<double> Sigmas(int d) => _sigmas[d];
 
     /// <summary>Draws one point into <paramref name="point"/>: one kernel chosen by weight, then every dimension from it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Sample(Random random, Span<double> point)
     {
         var k = Array.BinarySearch(_cumulativeWeights, random.NextDouble());
@@ -110,6 +114,7 @@ internal sealed partial class ParzenEstimator
     }
 
     /// <summary>log density of a point under the mixture (up to the bandwidth weighting described above).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double LogPdf(ReadOnlySpan<double> point)
     {
         var terms = _terms.AsSpan();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ChurnFlows.Tuning.Studies;
 
 namespace ChurnFlows.Tuning.Samplers;
@@ -11,6 +12,7 @@ public sealed partial class TpeSampler
     /// drops trials without these parameters (conditional spaces). Running trials go above (constant liar).
     /// Both sides come back as per-dimension columns in working space, oldest trial first.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (double[][] Below, double[][] Above) Split(StudyState study, int current, string[] names, ParameterDistribution[] space)
     {
         var sign = study.Direction == StudyDirection.Minimize ? 1.0 : -1.0;
@@ -59,6 +61,7 @@ public sealed partial class TpeSampler
         return (Columns(below, names, space), Columns(above, names, space));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool HasAll(FrozenTrial trial, string[] names, ParameterDistribution[] space)
     {
         for (var d = 0; d < names.Length; d++)
@@ -72,6 +75,7 @@ public sealed partial class TpeSampler
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[][] Columns(List<FrozenTrial> trials, string[] names, ParameterDistribution[] space)
     {
         trials.Sort(static (a, b) => a.Number.CompareTo(b.Number));
@@ -79,9 +83,11 @@ public sealed partial class TpeSampler
         for (var d = 0; d < names.Length; d++)
         {
             columns[d] = new double[trials.Count];
+            var log = space[d] is FloatDistribution { Log: true } or IntDistribution { Log: true };
             for (var i = 0; i < trials.Count; i++)
             {
-                columns[d][i] = Dimension.ToWorking(space[d], trials[i].Params[names[d]]);
+                var value = trials[i].Params[names[d]];
+                columns[d][i] = log ? Math.Log(value) : value;
             }
         }
 

@@ -89,8 +89,8 @@ public sealed class TpeVersusOptunaSuite : IBenchmarkSuite
             study.Tell(t.Number, random.NextDouble());
         }
 
-        // Three untimed suggestions first: the timing is per suggestion in steady state, after JIT compilation.
-        for (var i = 0; i < 3; i++)
+        // Ten untimed suggestions first: the timing is per suggestion in steady state, after JIT compilation.
+        for (var i = 0; i < 10; i++)
         {
             study.Tell(study.AskBatch(1, space)[0].Number, random.NextDouble());
         }
