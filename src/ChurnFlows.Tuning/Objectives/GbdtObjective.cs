@@ -43,11 +43,14 @@ public sealed class GbdtObjective
         /// <summary>Gets the most boosting rounds per trial.</summary>
         public int MaximumIterations { get; init; } = 500;
 
-        /// <summary>Gets the early-stopping patience in rounds.</summary>
-        public int EarlyStoppingRounds { get; init; } = 50;
+        /// <summary>Gets the early-stopping patience in rounds (25: the validation AUC plateau is flat at the default learning rates).</summary>
+        public int EarlyStoppingRounds { get; init; } = 25;
 
-        /// <summary>Gets how often (rounds) the validation AUC is reported for pruning.</summary>
-        public int ReportEvery { get; init; } = 10;
+        /// <summary>
+        /// Gets how often (rounds) the validation AUC is reported for pruning (1, like Optuna's LightGBM and
+        /// XGBoost callbacks): a hopeless trial stops at its first report below the median, not ten rounds later.
+        /// </summary>
+        public int ReportEvery { get; init; } = 1;
 
         /// <summary>Gets the training threads per trial (null: all cores).</summary>
         public int? NumberOfThreads { get; init; }
@@ -59,16 +62,20 @@ public sealed class GbdtObjective
         public int Seed { get; init; } = 42;
     }
 
-    /// <summary>Gets the default search space: learning rate, leaves, min data in leaf, feature and bagging fractions, L2, positive weight.</summary>
+    /// <summary>
+    /// Gets the default search space: learning rate 0.03–0.3 and leaves 8–128 (log scale), min data in leaf,
+    /// feature and bagging fractions, L2. Lower rates and more leaves cost several times the rounds per trial
+    /// without a better validation AUC on churn data; the positive-class weight (<c>scale_pos_weight</c>) is
+    /// left out because ROC-AUC ranks scores and barely moves with it (add it to <see cref="Options.SearchSpace"/> to tune it).
+    /// </summary>
     public static IReadOnlyDictionary<string, ParameterDistribution> DefaultSearchSpace { get; } = new Dictionary<string, ParameterDistribution>(StringComparer.Ordinal)
     {
-        ["learning_rate"] = new FloatDistribution(0.01, 0.3, Log: true),
-        ["num_leaves"] = new IntDistribution(8, 256, Log: true),
+        ["learning_rate"] = new FloatDistribution(0.03, 0.3, Log: true),
+        ["num_leaves"] = new IntDistribution(8, 128, Log: true),
         ["min_data_in_leaf"] = new IntDistribution(5, 200, Log: true),
         ["feature_fraction"] = new FloatDistribution(0.5, 1.0),
         ["bagging_fraction"] = new FloatDistribution(0.5, 1.0),
         ["lambda_l2"] = new FloatDistribution(1e-8, 10, Log: true),
-        ["scale_pos_weight"] = new FloatDistribution(1, 4),
     };
 
     /// <summary>Runs a trial and returns its value (the best validation ROC-AUC); throws <see cref="TrialPrunedException"/> when pruned.</summary>

@@ -41,7 +41,25 @@ internal static class TpeDefaults
         return (int)hash;
     }
 
-    /// <summary>A random source that depends only on the seed, the trial number and a salt.</summary>
+    /// <summary>
+    /// A random source that depends only on the seed, the trial number and a salt. The three are hashed
+    /// (SplitMix64) into the seed because a seeded <see cref="Random"/> derives its state affinely from
+    /// the seed, so nearby seeds would give visibly related streams across trials and parameters.
+    /// </summary>
     public static Random RandomFor(int seed, int trialNumber, string salt) =>
-        new(unchecked((seed * 1_000_003) ^ (trialNumber * 7_919) ^ StableHash(salt)));
+        new(Mix(seed, trialNumber, salt));
+
+    private static int Mix(int seed, int trialNumber, string salt)
+    {
+        var z = unchecked(((ulong)(uint)seed << 32) ^ (uint)trialNumber ^ ((ulong)(uint)StableHash(salt) * 0x9E3779B97F4A7C15UL));
+        for (var i = 0; i < 2; i++)
+        {
+            z = unchecked(z + 0x9E3779B97F4A7C15UL);
+            z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+            z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+            z ^= z >> 31;
+        }
+
+        return (int)(z & 0x7FFFFFFF);
+    }
 }

@@ -14,10 +14,19 @@ namespace ChurnFlows.Benchmarks.Tuning;
 /// <summary>
 /// End-to-end tuning: a 50-trial TPE study with median pruning over the GBDT on the 100k synthetic churn
 /// CSV, then a final model on the best parameters, against the peer's Optuna + XGBoost study with pruning
-/// (same CSV, same trial budget, measured in the same run). Usage: <c>tuning-gbdt [--trials N] [CSV]</c>.
+/// (same CSV, same trial budget, measured in the same run). Both sides train, validate and test on the
+/// peer's rows (scikit-learn's stratified 70/15/15 split, fetched before timing starts), so the test
+/// ROC-AUCs are comparable; <c>--own-split</c> uses ours instead. Usage: <c>tuning-gbdt [--trials N] [--own-split] [CSV]</c>.
 /// </summary>
 public sealed class GbdtStudySuite : IBenchmarkSuite
 {
+    private const string PeerSplit = """
+        import json, runpy, sys
+        peer = runpy.run_path(sys.argv[1], run_name="peer")
+        _, _, train, valid, test = peer["load_and_split"](sys.argv[2])
+        print(json.dumps({"train": train.tolist(), "valid": valid.tolist(), "test": test.tolist()}))
+        """;
+
     /// <inheritdoc />
     public string Name => "tuning-gbdt";
 
@@ -31,13 +40,16 @@ public sealed class GbdtStudySuite : IBenchmarkSuite
         var trials = i >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 50;
         var csv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.Ordinal)) ?? PeerScripts.SampleCsv(100_000);
 
+        var rows = args.Contains("--own-split") ? null : await PeerRowsAsync(csv);
+
         var sw = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var data = DatasetReader.ReadFile(csv).Dataset;
-        var split = DatasetSplit.Stratified(data.Labels, seed: 42);
+        var split = rows ?? DatasetSplit.Stratified(data.Labels, seed: 42);
         var (train, valid, test) = (data.SelectRows(split.Train), data.SelectRows(split.Validation), data.SelectRows(split.Test));
         var pipeline = FeaturePipeline.Fit(train);
         var (xTrain, xValid, xTest) = (pipeline.Transform(train), pipeline.Transform(valid), pipeline.Transform(test));
-        var objective = new GbdtObjective(xTrain, train.Labels, xValid, valid.Labels, new GbdtObjective.Options { MaximumIterations = 1000, EarlyStoppingRounds = 50 });
+        var objective = new GbdtObjective(xTrain, train.Labels, xValid, valid.Labels, new GbdtObjective.Options { MaximumIterations = 1000 });
         var study = Study.Create(StudyDirection.Maximize, seed: 42, pruner: new MedianPruner());
         study.Optimize(objective.Evaluate, trials);
         var best = study.GetTrial(study.BestTrial.Number);
@@ -46,21 +58,30 @@ public sealed class GbdtStudySuite : IBenchmarkSuite
         var model = new GbdtBinaryTrainer(finalOptions).Fit(xTrain, train.Labels, default, xValid, valid.Labels);
         var testAuc = BinaryClassificationEvaluator.AreaUnderRocCurve(model.PredictProbabilities(xTest), test.Labels);
         var ours = sw.Elapsed.TotalSeconds;
+        var ourCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var pruned = study.State.Trials.Count(t => t.State == TrialState.Pruned);
 
         var peer = await PeerBaselines.RunAsync(csv, "optuna", trials);
         var optuna = peer["optuna_xgb"];
         var optunaWall = optuna.TryGetProperty("wall_s_total", out var w) ? w.GetDouble() : optuna.GetProperty("fit_s_2t").GetDouble();
 
-        Console.WriteLine($"GBDT tuning study, {trials} trials, {Path.GetFileName(csv)}, {DateTime.UtcNow:yyyy-MM-dd}");
+        Console.WriteLine($"GBDT tuning study, {trials} trials, {Path.GetFileName(csv)}, {DateTime.UtcNow:yyyy-MM-dd}, load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a")}");
         Console.WriteLine();
         Console.WriteLine("| pipeline | wall time (s) | pruned trials | test ROC-AUC | peer wall / ours |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ChurnFlows TPE + median pruner + GBDT (load, features, study, final fit) | {ours:F1} | {pruned} | {testAuc:F4} | 1.00 |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Optuna 3.1 TPE + median pruner + XGBoost hist (peer script) | {optunaWall:F1} | {Prop(optuna, "n_pruned")} | {optuna.GetProperty("test_roc_auc").GetDouble():F4} | {optunaWall / ours:F2} |"));
         Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ours: {ourCpu:F1} CPU-s, best validation AUC {study.BestValue:F4}; rows split {(rows is null ? "our way (test sets differ)" : "as the peer does (same test rows)")}."));
         Console.WriteLine("Peer record: " + optuna.GetRawText());
         return 0;
+    }
+
+    private static async Task<DatasetSplit> PeerRowsAsync(string csv)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await Python.RunAsync(["-c", PeerSplit, PeerScripts.Path("baselines.py"), csv]));
+        int[] Rows(string name) => [.. doc.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetInt32())];
+        return new DatasetSplit(Rows("train"), Rows("valid"), Rows("test"));
     }
 
     private static string Prop(System.Text.Json.JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.ToString() : "n/a";

@@ -44,4 +44,25 @@ public class GbdtObjectiveTests
         Assert.InRange(result.AreaUnderRocCurve, 0.6, 1.0);
         Assert.False(result.Pruned);
     }
+
+    [Fact]
+    public void Run_DefaultOptions_ReportsEveryRoundSoPruningCanStopAtTheFirstBadRound()
+    {
+        var study = Study.Create(StudyDirection.Maximize, seed: 2, pruner: new NopPruner());
+        var trial = study.Ask();
+
+        Objective().Run(trial);
+
+        var steps = study.State.Trials[0].IntermediateValues.Keys.ToList();
+        Assert.InRange(steps[0], 1, 2);
+        Assert.Equal(Enumerable.Range(steps[0], steps.Count), steps);
+    }
+
+    [Fact]
+    public void DefaultSearchSpace_SamplesRatesAndLeavesOnALogScaleWithinBudgetFriendlyRanges()
+    {
+        Assert.Equal(new FloatDistribution(0.03, 0.3, Log: true), GbdtObjective.DefaultSearchSpace["learning_rate"]);
+        Assert.Equal(new IntDistribution(8, 128, Log: true), GbdtObjective.DefaultSearchSpace["num_leaves"]);
+        Assert.DoesNotContain("scale_pos_weight", GbdtObjective.DefaultSearchSpace.Keys);
+    }
 }
