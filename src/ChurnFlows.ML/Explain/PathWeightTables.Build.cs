@@ -1,0 +1,208 @@
+using System.Numerics;
+using ChurnFlows.ML.Trees;
+
+namespace ChurnFlows.ML.Explain;
+
+/// <content>Building the tables: each leaf's merged path features, zero fractions and subset weights.</content>
+internal sealed partial class PathWeightTables
+{
+    /// <summary>The most distinct features a leaf's path may have (its table holds 2^this entries).</summary>
+    public const int MaxPathFeatures = 10;
+
+    /// <summary>
+    /// Tabulates every tree that fits (at most 64 distinct features, at most <see cref="MaxPathFeatures"/>
+    /// per path, no zero-cover branch); the indices of the others are returned in <paramref name="skipped"/>.
+    /// Trees without a split contribute nothing and are left out.
+    /// </summary>
+    public static PathWeightTables Build(IReadOnlyList<RegressionTree> trees, List<int> skipped)
+    {
+        ArgumentNullException.ThrowIfNull(trees);
+        ArgumentNullException.ThrowIfNull(skipped);
+        var builder = new Builder();
+        for (var t = 0; t < trees.Count; t++)
+        {
+            if (trees[t].SplitFeatures.Count > 0 && !builder.TryAdd(trees[t]))
+            {
+                skipped.Add(t);
+            }
+        }
+
+        return new PathWeightTables(
+            [.. builder.Nodes], [.. builder.Leaves], [.. builder.SlotFeatures], [.. builder.SlotCoefficients], [.. builder.Weights],
+            [.. builder.Trees], builder.MaskCapacity);
+    }
+
+    /// <summary>The Shapley weight of a coalition of <paramref name="size"/> among <paramref name="players"/>: s!(d−s−1)!/d!.</summary>
+    internal static double ShapleyWeight(int size, int players)
+    {
+        double weight = 1.0 / players;
+        for (var i = 1; i <= size; i++)
+        {
+            weight *= i / (double)(players - i);
+        }
+
+        return weight;
+    }
+
+    private sealed class Builder
+    {
+        public List<Node> Nodes { get; } = [];
+
+        public List<Leaf> Leaves { get; } = [];
+
+        public List<int> SlotFeatures { get; } = [];
+
+        public List<double> SlotCoefficients { get; } = [];
+
+        public List<double> Weights { get; } = [];
+
+        public List<TreeRange> Trees { get; } = [];
+
+        public int MaskCapacity { get; private set; } = 1;
+
+        public bool TryAdd(RegressionTree tree)
+        {
+            var n = tree.SplitFeatures.Count;
+            var local = new int[n];
+            var globalOf = new List<int>();
+            for (var i = 0; i < n; i++)
+            {
+                var index = globalOf.IndexOf(tree.SplitFeatures[i]);
+                if (index < 0)
+                {
+                    index = globalOf.Count;
+                    globalOf.Add(tree.SplitFeatures[i]);
+                }
+
+                local[i] = index;
+            }
+
+            if (globalOf.Count > 64)
+            {
+                return false;
+            }
+
+            var parents = ParentsOf(tree);
+            var leaves = new (ulong Features, double[] Zero)[tree.LeafCount];
+            for (var leaf = 0; leaf < leaves.Length; leaf++)
+            {
+                leaves[leaf] = PathOf(tree, local, parents, leaf);
+                var d = BitOperations.PopCount(leaves[leaf].Features);
+                if (d > MaxPathFeatures || leaves[leaf].Zero.AsSpan(0, d).Contains(0.0))
+                {
+                    return false;
+                }
+            }
+
+            var nodeStart = Nodes.Count;
+            for (var i = 0; i < n; i++)
+            {
+                int Slot(int child) => child >= 0 ? child : n + ~child;
+                Nodes.Add(new Node(
+                    tree.Thresholds[i], 1UL << local[i], tree.SplitFeatures[i], Slot(tree.LeftChildren[i]), Slot(tree.RightChildren[i]), tree.DefaultLeft[i]));
+            }
+
+            var leafStart = Leaves.Count;
+            for (var leaf = 0; leaf < leaves.Length; leaf++)
+            {
+                AddLeaf(leaves[leaf].Features, leaves[leaf].Zero, globalOf, tree.LeafValues[leaf]);
+            }
+
+            Trees.Add(new TreeRange(nodeStart, n, leafStart, leaves.Length));
+            MaskCapacity = Math.Max(MaskCapacity, n + leaves.Length);
+            return true;
+        }
+
+        private void AddLeaf(ulong features, double[] zero, List<int> globalOf, double value)
+        {
+            var d = BitOperations.PopCount(features);
+            Leaves.Add(new Leaf(features, Weights.Count, SlotFeatures.Count, d));
+            var bits = features;
+            for (var s = 0; s < d; s++)
+            {
+                SlotFeatures.Add(globalOf[BitOperations.TrailingZeroCount(bits)]);
+                bits &= bits - 1;
+
+                // Indexed by "does the row agree on this feature": −1 (applies −v·P(A)) or (1−z)/z (applies to P(A∖{j})).
+                SlotCoefficients.Add(-1.0);
+                SlotCoefficients.Add((1.0 - zero[s]) / zero[s]);
+            }
+
+            Span<double> elementary = stackalloc double[MaxPathFeatures + 1];
+            for (var agree = 0; agree < 1 << d; agree++)
+            {
+                // P(A) = Π_{k∉A} z_k · Σ_s w(s, d) · e_{|A|−s}(z_A), e = elementary symmetric polynomials.
+                elementary.Clear();
+                elementary[0] = 1;
+                var size = 0;
+                var outside = 1.0;
+                for (var s = 0; s < d; s++)
+                {
+                    if ((agree & (1 << s)) == 0)
+                    {
+                        outside *= zero[s];
+                        continue;
+                    }
+
+                    size++;
+                    for (var k = size; k >= 1; k--)
+                    {
+                        elementary[k] += zero[s] * elementary[k - 1];
+                    }
+                }
+
+                double sum = 0;
+                for (var s = 0; s <= Math.Min(size, d - 1); s++)
+                {
+                    sum += ShapleyWeight(s, d) * elementary[size - s];
+                }
+
+                Weights.Add(value * outside * sum);
+            }
+        }
+
+        /// <summary>A leaf's distinct path features (tree-local bits) and, per feature in bit order, its zero fraction.</summary>
+        private static (ulong Features, double[] Zero) PathOf(RegressionTree tree, int[] local, int[] parents, int leaf)
+        {
+            var byLocal = new double[64];
+            Array.Fill(byLocal, 1.0);
+            ulong features = 0;
+            var n = tree.SplitFeatures.Count;
+            var childCover = tree.LeafCovers[leaf];
+            for (var parent = parents[n + leaf]; parent >= 0; parent = parents[parent])
+            {
+                var cover = tree.InternalCovers[parent];
+                byLocal[local[parent]] *= cover > 0 ? childCover / cover : 0.5;
+                features |= 1UL << local[parent];
+                childCover = cover;
+            }
+
+            var zero = new double[BitOperations.PopCount(features)];
+            var bits = features;
+            for (var s = 0; s < zero.Length; s++)
+            {
+                zero[s] = byLocal[BitOperations.TrailingZeroCount(bits)];
+                bits &= bits - 1;
+            }
+
+            return (features, zero);
+        }
+
+        /// <summary>Each node's parent (−1 for the root), internal nodes first, then leaves at <c>n + leaf</c>.</summary>
+        private static int[] ParentsOf(RegressionTree tree)
+        {
+            var n = tree.SplitFeatures.Count;
+            var parents = new int[n + tree.LeafCount];
+            parents[0] = -1;
+            for (var i = 0; i < n; i++)
+            {
+                foreach (var child in (ReadOnlySpan<int>)[tree.LeftChildren[i], tree.RightChildren[i]])
+                {
+                    parents[child >= 0 ? child : n + ~child] = i;
+                }
+            }
+
+            return parents;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace ChurnFlows.ML.Explain;
+
+/// <summary>
+/// Exact TreeSHAP from per-leaf path weight tables (the "Fast TreeSHAP v2" idea, Yang 2021), for the
+/// trees of a model flattened into shared arrays. For each leaf with path features <c>U</c>
+/// (<c>d = |U|</c>, features repeated on the path merged), zero fractions <c>z</c> (product of cover
+/// fractions) and the set <c>A ⊆ U</c> of features the row agrees with on every split of the path,
+/// the leaf adds <c>−v·P(A)</c> to each feature outside <c>A</c> and <c>v·(1−z_j)/z_j·P(A∖{j})</c>
+/// to each <c>j ∈ A</c>, where <c>P(A) = Σ_{S⊆A} |S|!(d−|S|−1)!/d! · Π_{k∈U∖S} z_k</c>.
+/// <c>v·P</c> is tabulated for all <c>2^d</c> subsets when the model is loaded, so explaining a row
+/// costs one pass over the nodes and one over the leaves' path features, with no recursion.
+/// </summary>
+internal sealed partial class PathWeightTables
+{
+    private readonly Node[] _nodes;
+    private readonly Leaf[] _leaves;
+    private readonly int[] _slotFeatures;
+    private readonly double[] _slotCoefficients;
+    private readonly double[] _weights;
+    private readonly TreeRange[] _trees;
+
+    private PathWeightTables(Node[] nodes, Leaf[] leaves, int[] slotFeatures, double[] slotCoefficients, double[] weights, TreeRange[] trees, int maskCapacity)
+    {
+        _nodes = nodes;
+        _leaves = leaves;
+        _slotFeatures = slotFeatures;
+        _slotCoefficients = slotCoefficients;
+        _weights = weights;
+        _trees = trees;
+        MaskCapacity = maskCapacity;
+    }
+
+    /// <summary>Gets the number of trees held.</summary>
+    public int TreeCount => _trees.Length;
+
+    /// <summary>Gets the scratch length <see cref="AddContributions"/> needs (internal nodes plus leaves of the largest tree).</summary>
+    public int MaskCapacity { get; }
+
+    /// <summary>Adds every held tree's SHAP values for <paramref name="row"/> to <paramref name="phi"/>.</summary>
+    /// <param name="row">The row (at least as long as the largest feature index + 1; checked by the caller).</param>
+    /// <param name="phi">The per-feature accumulators.</param>
+    /// <param name="masks">Scratch of at least <see cref="MaskCapacity"/> entries.</param>
+    public void AddContributions(ReadOnlySpan<double> row, Span<double> phi, Span<ulong> masks)
+    {
+        if (masks.Length < MaskCapacity)
+        {
+            throw new ArgumentException($"The scratch holds {masks.Length} masks; {MaskCapacity} are needed.", nameof(masks));
+        }
+
+        ref var x = ref MemoryMarshal.GetReference(row);
+        ref var m = ref MemoryMarshal.GetReference(masks);
+        ref var p = ref MemoryMarshal.GetReference(phi);
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        ref var leaves = ref MemoryMarshal.GetArrayDataReference(_leaves);
+        ref var features = ref MemoryMarshal.GetArrayDataReference(_slotFeatures);
+        ref var coefficients = ref MemoryMarshal.GetArrayDataReference(_slotCoefficients);
+        ref var weights = ref MemoryMarshal.GetArrayDataReference(_weights);
+        foreach (var tree in _trees)
+        {
+            // Pass 1 (nodes in index order, parents first): each child's mask marks the path features the row disagrees with.
+            m = 0;
+            for (var i = 0; i < tree.NodeCount; i++)
+            {
+                ref readonly var node = ref Unsafe.Add(ref nodes, tree.NodeStart + i);
+                var value = Unsafe.Add(ref x, node.Feature);
+                var goLeft = (value <= node.Threshold) | (double.IsNaN(value) & node.DefaultLeft);
+                var parent = Unsafe.Add(ref m, i);
+                var right = goLeft ? node.Bit : 0UL;
+                Unsafe.Add(ref m, node.Left) = parent | (node.Bit ^ right);
+                Unsafe.Add(ref m, node.Right) = parent | right;
+            }
+
+            // Pass 2: each leaf's agreement pattern indexes its weight table.
+            for (var k = 0; k < tree.LeafCount; k++)
+            {
+                ref readonly var leaf = ref Unsafe.Add(ref leaves, tree.LeafStart + k);
+                var agree = Extract(leaf.Features & ~Unsafe.Add(ref m, tree.NodeCount + k), leaf.Features);
+                ref var table = ref Unsafe.Add(ref weights, leaf.TableOffset);
+                for (var s = 0; s < leaf.SlotCount; s++)
+                {
+                    var slot = leaf.SlotStart + s;
+                    var has = (agree >> s) & 1;
+                    var weight = Unsafe.Add(ref table, (int)(agree & ~(1u << s)));
+                    Unsafe.Add(ref p, Unsafe.Add(ref features, slot)) += Unsafe.Add(ref coefficients, (2 * slot) + (int)has) * weight;
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs the bits of <paramref name="value"/> selected by <paramref name="mask"/> into the low bits (BMI2 PEXT).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint Extract(ulong value, ulong mask)
+    {
+        if (Bmi2.X64.IsSupported)
+        {
+            return (uint)Bmi2.X64.ParallelBitExtract(value, mask);
+        }
+
+        uint result = 0;
+        for (var k = 0; mask != 0; k++)
+        {
+            var lowest = mask & (~mask + 1);
+            result |= (value & lowest) != 0 ? 1u << k : 0;
+            mask &= mask - 1;
+        }
+
+        return result;
+    }
+
+    /// <summary>An internal node: its split, its tree-local feature bit, and where its children's masks go.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct Node(double Threshold, ulong Bit, int Feature, int Left, int Right, bool DefaultLeft);
+
+    /// <summary>A leaf: its path features (tree-local bits), its slots and its weight table.</summary>
+    private readonly record struct Leaf(ulong Features, int TableOffset, int SlotStart, int SlotCount);
+
+    /// <summary>A tree's node and leaf ranges.</summary>
+    private readonly record struct TreeRange(int NodeStart, int NodeCount, int LeafStart, int LeafCount);
+}

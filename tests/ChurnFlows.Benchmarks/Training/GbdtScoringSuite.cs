@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChurnFlows.ML.Trees;
+
+namespace ChurnFlows.Benchmarks.Training;
+
+/// <summary>
+/// A quick check of scoring alone: trains the benchmark's GBDT (100 trees, depth 6) once on the
+/// 100k-row sample CSV, then measures batch scoring throughput and single-row latency with reasons.
+/// Usage: <c>gbdt-scoring [CSV]</c>.
+/// </summary>
+public sealed class GbdtScoringSuite : IBenchmarkSuite
+{
+    /// <inheritdoc />
+    public string Name => "gbdt-scoring";
+
+    /// <inheritdoc />
+    public string Description => "GBDT batch scoring rows/s and single-row predict + top-3 TreeSHAP latency (no peers, one fit)";
+
+    /// <inheritdoc />
+    public Task<int> RunAsync(string[] args)
+    {
+        var csv = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? PeerScripts.SampleCsv(100_000);
+        var (trainData, testData, pipeline, train, test) = ChurnBenchmarkData.Load(csv);
+        var sw = Stopwatch.StartNew();
+        var model = new GbdtBinaryTrainer(GbdtTrainingSuite.BenchmarkOptions).Fit(train, trainData.Labels);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(csv)}: fit {sw.Elapsed.TotalSeconds:F3} s (cold), {model.Trees.Count} trees"));
+        Console.WriteLine(ScoringMeasures.Batch(model, test));
+        Console.WriteLine(ScoringMeasures.SingleRow(model, pipeline, testData));
+        return Task.FromResult(0);
+    }
+}
