@@ -28,7 +28,7 @@ internal sealed partial class PathWeightTables
         }
 
         return new PathWeightTables(
-            [.. builder.Nodes], [.. builder.Leaves], [.. builder.SlotFeatures], [.. builder.SlotCoefficients], [.. builder.Weights],
+            [.. builder.Nodes], [.. builder.Leaves], [.. builder.Slots], [.. builder.Weights],
             [.. builder.Trees], builder.MaskCapacity);
     }
 
@@ -50,9 +50,7 @@ internal sealed partial class PathWeightTables
 
         public List<Leaf> Leaves { get; } = [];
 
-        public List<int> SlotFeatures { get; } = [];
-
-        public List<double> SlotCoefficients { get; } = [];
+        public List<Slot> Slots { get; } = [];
 
         public List<double> Weights { get; } = [];
 
@@ -99,13 +97,13 @@ internal sealed partial class PathWeightTables
             {
                 int Slot(int child) => child >= 0 ? child : n + ~child;
                 Nodes.Add(new Node(
-                    tree.Thresholds[i], 1UL << local[i], tree.SplitFeatures[i], Slot(tree.LeftChildren[i]), Slot(tree.RightChildren[i]), tree.DefaultLeft[i]));
+                    tree.Thresholds[i], 1UL << local[i], tree.SplitFeatures[i], Slot(tree.LeftChildren[i]), Slot(tree.RightChildren[i]), tree.DefaultLeft[i] ? 1 : 0));
             }
 
             var leafStart = Leaves.Count;
-            for (var leaf = 0; leaf < leaves.Length; leaf++)
+            foreach (var leaf in Enumerable.Range(0, leaves.Length).OrderBy(l => leaves[l].Zero.Length))
             {
-                AddLeaf(leaves[leaf].Features, leaves[leaf].Zero, globalOf, tree.LeafValues[leaf]);
+                AddLeaf(leaves[leaf].Features, leaves[leaf].Zero, globalOf, tree.LeafValues[leaf], n + leaf);
             }
 
             Trees.Add(new TreeRange(nodeStart, n, leafStart, leaves.Length));
@@ -113,19 +111,15 @@ internal sealed partial class PathWeightTables
             return true;
         }
 
-        private void AddLeaf(ulong features, double[] zero, List<int> globalOf, double value)
+        private void AddLeaf(ulong features, double[] zero, List<int> globalOf, double value, int maskIndex)
         {
-            var d = BitOperations.PopCount(features);
-            Leaves.Add(new Leaf(features, Weights.Count, SlotFeatures.Count, d));
+            var d = zero.Length;
+            Leaves.Add(new Leaf(features, maskIndex, Weights.Count, Slots.Count, d));
             var bits = features;
             for (var s = 0; s < d; s++)
             {
-                SlotFeatures.Add(globalOf[BitOperations.TrailingZeroCount(bits)]);
+                Slots.Add(new Slot(-1.0, (1.0 - zero[s]) / zero[s], globalOf[BitOperations.TrailingZeroCount(bits)]));
                 bits &= bits - 1;
-
-                // Indexed by "does the row agree on this feature": −1 (applies −v·P(A)) or (1−z)/z (applies to P(A∖{j})).
-                SlotCoefficients.Add(-1.0);
-                SlotCoefficients.Add((1.0 - zero[s]) / zero[s]);
             }
 
             Span<double> elementary = stackalloc double[MaxPathFeatures + 1];

@@ -18,17 +18,15 @@ internal sealed partial class PathWeightTables
 {
     private readonly Node[] _nodes;
     private readonly Leaf[] _leaves;
-    private readonly int[] _slotFeatures;
-    private readonly double[] _slotCoefficients;
+    private readonly Slot[] _slots;
     private readonly double[] _weights;
     private readonly TreeRange[] _trees;
 
-    private PathWeightTables(Node[] nodes, Leaf[] leaves, int[] slotFeatures, double[] slotCoefficients, double[] weights, TreeRange[] trees, int maskCapacity)
+    private PathWeightTables(Node[] nodes, Leaf[] leaves, Slot[] slots, double[] weights, TreeRange[] trees, int maskCapacity)
     {
         _nodes = nodes;
         _leaves = leaves;
-        _slotFeatures = slotFeatures;
-        _slotCoefficients = slotCoefficients;
+        _slots = slots;
         _weights = weights;
         _trees = trees;
         MaskCapacity = maskCapacity;
@@ -56,36 +54,41 @@ internal sealed partial class PathWeightTables
         ref var p = ref MemoryMarshal.GetReference(phi);
         ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
         ref var leaves = ref MemoryMarshal.GetArrayDataReference(_leaves);
-        ref var features = ref MemoryMarshal.GetArrayDataReference(_slotFeatures);
-        ref var coefficients = ref MemoryMarshal.GetArrayDataReference(_slotCoefficients);
+        ref var slots = ref MemoryMarshal.GetArrayDataReference(_slots);
         ref var weights = ref MemoryMarshal.GetArrayDataReference(_weights);
         foreach (var tree in _trees)
         {
             // Pass 1 (nodes in index order, parents first): each child's mask marks the path features the row disagrees with.
             m = 0;
+            ref var treeNodes = ref Unsafe.Add(ref nodes, tree.NodeStart);
             for (var i = 0; i < tree.NodeCount; i++)
             {
-                ref readonly var node = ref Unsafe.Add(ref nodes, tree.NodeStart + i);
+                ref readonly var node = ref Unsafe.Add(ref treeNodes, i);
                 var value = Unsafe.Add(ref x, node.Feature);
-                var goLeft = (value <= node.Threshold) | (double.IsNaN(value) & node.DefaultLeft);
+
+                // Branch-free on purpose: the direction is data-dependent and would mispredict half the time.
+                var goLeft = (value <= node.Threshold ? 1 : 0) | (double.IsNaN(value) ? node.DefaultLeftFlag : 0);
                 var parent = Unsafe.Add(ref m, i);
-                var right = goLeft ? node.Bit : 0UL;
-                Unsafe.Add(ref m, node.Left) = parent | (node.Bit ^ right);
-                Unsafe.Add(ref m, node.Right) = parent | right;
+                var rightDisagrees = node.Bit & (ulong)-goLeft;
+                Unsafe.Add(ref m, node.Left) = parent | (node.Bit ^ rightDisagrees);
+                Unsafe.Add(ref m, node.Right) = parent | rightDisagrees;
             }
 
-            // Pass 2: each leaf's agreement pattern indexes its weight table.
+            // Pass 2: each leaf's agreement pattern indexes its weight table. Leaves are sorted by slot count, so the
+            // inner loop's trip count changes only a few times per tree (predictable branches, no padding).
+            ref var treeLeaves = ref Unsafe.Add(ref leaves, tree.LeafStart);
             for (var k = 0; k < tree.LeafCount; k++)
             {
-                ref readonly var leaf = ref Unsafe.Add(ref leaves, tree.LeafStart + k);
-                var agree = Extract(leaf.Features & ~Unsafe.Add(ref m, tree.NodeCount + k), leaf.Features);
+                ref readonly var leaf = ref Unsafe.Add(ref treeLeaves, k);
+                var agree = (nuint)Extract(leaf.Features & ~Unsafe.Add(ref m, leaf.MaskIndex), leaf.Features);
                 ref var table = ref Unsafe.Add(ref weights, leaf.TableOffset);
-                for (var s = 0; s < leaf.SlotCount; s++)
+                ref var slot = ref Unsafe.Add(ref slots, leaf.SlotStart);
+                for (nint s = 0; s < leaf.SlotCount; s++)
                 {
-                    var slot = leaf.SlotStart + s;
-                    var has = (agree >> s) & 1;
-                    var weight = Unsafe.Add(ref table, (int)(agree & ~(1u << s)));
-                    Unsafe.Add(ref p, Unsafe.Add(ref features, slot)) += Unsafe.Add(ref coefficients, (2 * slot) + (int)has) * weight;
+                    ref readonly var current = ref Unsafe.Add(ref slot, s);
+                    var has = (nint)(agree >> (int)s) & 1;
+                    var weight = Unsafe.Add(ref table, (nint)(agree & ~((nuint)1 << (int)s)));
+                    Unsafe.Add(ref p, current.Feature) += Unsafe.Add(ref Unsafe.AsRef(in current.Minus), has) * weight;
                 }
             }
         }
@@ -113,10 +116,22 @@ internal sealed partial class PathWeightTables
 
     /// <summary>An internal node: its split, its tree-local feature bit, and where its children's masks go.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct Node(double Threshold, ulong Bit, int Feature, int Left, int Right, bool DefaultLeft);
+    private readonly record struct Node(double Threshold, ulong Bit, int Feature, int Left, int Right, int DefaultLeftFlag);
 
-    /// <summary>A leaf: its path features (tree-local bits), its slots and its weight table.</summary>
-    private readonly record struct Leaf(ulong Features, int TableOffset, int SlotStart, int SlotCount);
+    /// <summary>A leaf: its path features (tree-local bits), where its mask is, its slots and its weight table.</summary>
+    private readonly record struct Leaf(ulong Features, int MaskIndex, int TableOffset, int SlotStart, int SlotCount);
+
+    /// <summary>
+    /// One distinct feature on a leaf's path. <see cref="Minus"/> (−1) and <see cref="Ratio"/> ((1−z)/z) are adjacent, so the
+    /// row's agreement bit (0 or 1) picks the coefficient by offset: −1 applies −v·P(A), the ratio applies v·P(A∖{j}).
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct Slot(double minus, double ratio, nint feature)
+    {
+        public readonly double Minus = minus;
+        public readonly double Ratio = ratio;
+        public readonly nint Feature = feature;
+    }
 
     /// <summary>A tree's node and leaf ranges.</summary>
     private readonly record struct TreeRange(int NodeStart, int NodeCount, int LeafStart, int LeafCount);

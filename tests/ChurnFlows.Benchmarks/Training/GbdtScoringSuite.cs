@@ -25,8 +25,38 @@ public sealed class GbdtScoringSuite : IBenchmarkSuite
         var sw = Stopwatch.StartNew();
         var model = new GbdtBinaryTrainer(GbdtTrainingSuite.BenchmarkOptions).Fit(train, trainData.Labels);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(csv)}: fit {sw.Elapsed.TotalSeconds:F3} s (cold), {model.Trees.Count} trees"));
+        var paths = model.Trees.SelectMany(PathFeatureCounts).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leaves {paths.Count}, distinct features per path: mean {paths.Average():F2}, max {paths.Max()}"));
+        if (args.Contains("--explain-loop"))
+        {
+            // For profilers: explain test rows for about ten seconds and nothing else.
+            Console.WriteLine(ScoringMeasures.ExplainLoop(model, test, TimeSpan.FromSeconds(10)));
+            return Task.FromResult(0);
+        }
+
         Console.WriteLine(ScoringMeasures.Batch(model, test));
         Console.WriteLine(ScoringMeasures.SingleRow(model, pipeline, testData));
         return Task.FromResult(0);
+    }
+
+    private static IEnumerable<int> PathFeatureCounts(RegressionTree tree)
+    {
+        var parents = new Dictionary<int, int>();
+        for (var i = 0; i < tree.SplitFeatures.Count; i++)
+        {
+            parents[tree.LeftChildren[i]] = i;
+            parents[tree.RightChildren[i]] = i;
+        }
+
+        for (var leaf = 0; leaf < tree.LeafCount && tree.SplitFeatures.Count > 0; leaf++)
+        {
+            var features = new HashSet<int>();
+            for (var node = ~leaf; parents.TryGetValue(node, out var parent); node = parent)
+            {
+                features.Add(tree.SplitFeatures[parent]);
+            }
+
+            yield return features.Count;
+        }
     }
 }
