@@ -9,6 +9,12 @@ internal sealed partial class PathWeightTables
     /// <summary>The most distinct features a leaf's path may have (its table holds 2^this entries).</summary>
     public const int MaxPathFeatures = 10;
 
+    /// <summary>Leaves with at most this many path features store each pattern's whole contribution vector (2^d·d entries).</summary>
+    public const int VectorPathFeatures = 6;
+
+    // Contribution vectors cost d times the memory of plain weights; above this many doubles (16 MB), a model keeps plain weights only.
+    private const int VectorBudget = 2 << 20;
+
     /// <summary>
     /// Tabulates every tree that fits (at most 64 distinct features, at most <see cref="MaxPathFeatures"/>
     /// per path, no zero-cover branch); the indices of the others are returned in <paramref name="skipped"/>.
@@ -18,7 +24,21 @@ internal sealed partial class PathWeightTables
     {
         ArgumentNullException.ThrowIfNull(trees);
         ArgumentNullException.ThrowIfNull(skipped);
-        var builder = new Builder();
+        var builder = Tabulate(trees, skipped, VectorPathFeatures);
+        if (builder.Weights.Count > VectorBudget)
+        {
+            skipped.Clear();
+            builder = Tabulate(trees, skipped, 0);
+        }
+
+        return new PathWeightTables(
+            [.. builder.Nodes], [.. builder.Leaves], [.. builder.Slots], [.. builder.Weights],
+            [.. builder.Trees], builder.MaskCapacity);
+    }
+
+    private static Builder Tabulate(IReadOnlyList<RegressionTree> trees, List<int> skipped, int vectorPathFeatures)
+    {
+        var builder = new Builder(vectorPathFeatures);
         for (var t = 0; t < trees.Count; t++)
         {
             if (trees[t].SplitFeatures.Count > 0 && !builder.TryAdd(trees[t]))
@@ -27,9 +47,7 @@ internal sealed partial class PathWeightTables
             }
         }
 
-        return new PathWeightTables(
-            [.. builder.Nodes], [.. builder.Leaves], [.. builder.Slots], [.. builder.Weights],
-            [.. builder.Trees], builder.MaskCapacity);
+        return builder;
     }
 
     /// <summary>The Shapley weight of a coalition of <paramref name="size"/> among <paramref name="players"/>: s!(d−s−1)!/d!.</summary>
@@ -44,7 +62,7 @@ internal sealed partial class PathWeightTables
         return weight;
     }
 
-    private sealed class Builder
+    private sealed class Builder(int vectorPathFeatures)
     {
         public List<Node> Nodes { get; } = [];
 
@@ -106,7 +124,8 @@ internal sealed partial class PathWeightTables
                 AddLeaf(leaves[leaf].Features, leaves[leaf].Zero, globalOf, tree.LeafValues[leaf], n + leaf);
             }
 
-            Trees.Add(new TreeRange(nodeStart, n, leafStart, leaves.Length));
+            var vectorLeaves = leaves.Count(l => l.Zero.Length <= vectorPathFeatures);
+            Trees.Add(new TreeRange(nodeStart, n, leafStart, vectorLeaves, leaves.Length - vectorLeaves));
             MaskCapacity = Math.Max(MaskCapacity, n + leaves.Length);
             return true;
         }
@@ -122,8 +141,30 @@ internal sealed partial class PathWeightTables
                 bits &= bits - 1;
             }
 
-            Span<double> elementary = stackalloc double[MaxPathFeatures + 1];
+            Span<double> weights = stackalloc double[1 << d];
+            WeightsOf(zero, value, weights);
+            if (d > vectorPathFeatures)
+            {
+                Weights.AddRange(weights);
+                return;
+            }
+
+            // Contribution vectors: per agreement pattern, what the leaf adds to each of its path features.
             for (var agree = 0; agree < 1 << d; agree++)
+            {
+                for (var s = 0; s < d; s++)
+                {
+                    Weights.Add((agree & (1 << s)) != 0 ? (1.0 - zero[s]) / zero[s] * weights[agree & ~(1 << s)] : -weights[agree]);
+                }
+            }
+        }
+
+        /// <summary>v·P(A) for every subset A of the path features (bit s = feature s).</summary>
+        private static void WeightsOf(double[] zero, double value, Span<double> weights)
+        {
+            var d = zero.Length;
+            Span<double> elementary = stackalloc double[MaxPathFeatures + 1];
+            for (var agree = 0; agree < weights.Length; agree++)
             {
                 // P(A) = Π_{k∉A} z_k · Σ_s w(s, d) · e_{|A|−s}(z_A), e = elementary symmetric polynomials.
                 elementary.Clear();
@@ -151,7 +192,7 @@ internal sealed partial class PathWeightTables
                     sum += ShapleyWeight(s, d) * elementary[size - s];
                 }
 
-                Weights.Add(value * outside * sum);
+                weights[agree] = value * outside * sum;
             }
         }
 

@@ -74,10 +74,23 @@ internal sealed partial class PathWeightTables
                 Unsafe.Add(ref m, node.Right) = parent | rightDisagrees;
             }
 
-            // Pass 2: each leaf's agreement pattern indexes its weight table. Leaves are sorted by slot count, so the
-            // inner loop's trip count changes only a few times per tree (predictable branches, no padding).
+            // Pass 2: each leaf's agreement pattern picks its row of contributions (short paths) or indexes its
+            // weight table. Leaves are sorted by path length, so inner trip counts change only a few times per tree.
             ref var treeLeaves = ref Unsafe.Add(ref leaves, tree.LeafStart);
-            for (var k = 0; k < tree.LeafCount; k++)
+            for (var k = 0; k < tree.VectorLeafCount; k++)
+            {
+                ref readonly var leaf = ref Unsafe.Add(ref treeLeaves, k);
+                var agree = (nint)Extract(leaf.Features & ~Unsafe.Add(ref m, leaf.MaskIndex), leaf.Features);
+                ref var contributions = ref Unsafe.Add(ref weights, leaf.TableOffset + (agree * leaf.SlotCount));
+                ref var slot = ref Unsafe.Add(ref slots, leaf.SlotStart);
+                for (nint s = 0; s < leaf.SlotCount; s++)
+                {
+                    Unsafe.Add(ref p, Unsafe.Add(ref slot, s).Feature) += Unsafe.Add(ref contributions, s);
+                }
+            }
+
+            treeLeaves = ref Unsafe.Add(ref treeLeaves, tree.VectorLeafCount);
+            for (var k = 0; k < tree.WeightLeafCount; k++)
             {
                 ref readonly var leaf = ref Unsafe.Add(ref treeLeaves, k);
                 var agree = (nuint)Extract(leaf.Features & ~Unsafe.Add(ref m, leaf.MaskIndex), leaf.Features);
@@ -133,6 +146,6 @@ internal sealed partial class PathWeightTables
         public readonly nint Feature = feature;
     }
 
-    /// <summary>A tree's node and leaf ranges.</summary>
-    private readonly record struct TreeRange(int NodeStart, int NodeCount, int LeafStart, int LeafCount);
+    /// <summary>A tree's node and leaf ranges: leaves with contribution vectors first, then leaves with plain weights.</summary>
+    private readonly record struct TreeRange(int NodeStart, int NodeCount, int LeafStart, int VectorLeafCount, int WeightLeafCount);
 }

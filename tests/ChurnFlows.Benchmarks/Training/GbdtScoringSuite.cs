@@ -7,7 +7,7 @@ namespace ChurnFlows.Benchmarks.Training;
 /// <summary>
 /// A quick check of scoring alone: trains the benchmark's GBDT (100 trees, depth 6) once on the
 /// 100k-row sample CSV, then measures batch scoring throughput and single-row latency with reasons.
-/// Usage: <c>gbdt-scoring [CSV]</c>.
+/// Usage: <c>gbdt-scoring [CSV] [--explain-loop[=N]]</c>.
 /// </summary>
 public sealed class GbdtScoringSuite : IBenchmarkSuite
 {
@@ -27,10 +27,11 @@ public sealed class GbdtScoringSuite : IBenchmarkSuite
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(csv)}: fit {sw.Elapsed.TotalSeconds:F3} s (cold), {model.Trees.Count} trees"));
         var paths = model.Trees.SelectMany(PathFeatureCounts).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leaves {paths.Count}, distinct features per path: mean {paths.Average():F2}, max {paths.Max()}"));
-        if (args.Contains("--explain-loop"))
+        if (args.FirstOrDefault(a => a.StartsWith("--explain-loop", StringComparison.Ordinal)) is { } loop)
         {
-            // For profilers: explain test rows for about ten seconds and nothing else.
-            Console.WriteLine(ScoringMeasures.ExplainLoop(model, test, TimeSpan.FromSeconds(10)));
+            // For profilers: --explain-loop[=N] explains N (default 200,000) test rows and nothing else.
+            var rows = loop.StartsWith("--explain-loop=", StringComparison.Ordinal) ? int.Parse(loop["--explain-loop=".Length..], CultureInfo.InvariantCulture) : 200_000;
+            Console.WriteLine(ScoringMeasures.ExplainLoop(model, test, rows));
             return Task.FromResult(0);
         }
 

@@ -99,8 +99,8 @@ internal static class ScoringMeasures
             $"single row transform + predict + top-3 TreeSHAP reasons: {best:F1} µs mean over {samples} rows, best of 5 (1 thread; predict alone {bestPredict:F2} µs, top-3 TreeSHAP alone {bestShap:F1} µs; checksum {sink:F1})");
     }
 
-    /// <summary>Explains the matrix's rows round-robin for <paramref name="duration"/>; returns the mean time per row.</summary>
-    public static string ExplainLoop(GbdtModel model, FeatureMatrix test, TimeSpan duration)
+    /// <summary>Explains <paramref name="rows"/> of the matrix's rows round-robin; returns the mean time per row.</summary>
+    public static string ExplainLoop(GbdtModel model, FeatureMatrix test, int rows)
     {
         var shap = new TreeShap(model);
         var row = new double[test.ColumnCount];
@@ -108,13 +108,10 @@ internal static class ScoringMeasures
         var cpu = Environment.CpuUsage.TotalTime;
         var sw = Stopwatch.StartNew();
         long count = 0;
-        while (sw.Elapsed < duration)
+        for (; count < rows; count++)
         {
-            for (var i = 0; i < 1000; i++, count++)
-            {
-                test.CopyRow((int)(count % test.RowCount), row);
-                shap.TopReasons(row, reasons);
-            }
+            test.CopyRow((int)(count % test.RowCount), row);
+            shap.TopReasons(row, reasons);
         }
 
         var cpuMicros = (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds;
