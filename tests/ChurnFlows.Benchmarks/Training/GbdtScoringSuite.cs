@@ -35,6 +35,22 @@ public sealed class GbdtScoringSuite : IBenchmarkSuite
             return Task.FromResult(0);
         }
 
+        if (args.FirstOrDefault(a => a.StartsWith("--score-loop=", StringComparison.Ordinal)) is { } scoreLoop)
+        {
+            // For profilers: --score-loop=N scores the test matrix N times on one thread and nothing else.
+            var passes = int.Parse(scoreLoop["--score-loop=".Length..], CultureInfo.InvariantCulture);
+            var destination = new double[test.RowCount];
+            var cpu = Environment.CpuUsage.TotalTime;
+            for (var pass = 0; pass < passes; pass++)
+            {
+                model.Compiled.PredictRaw(test, destination, 1);
+            }
+
+            var micros = (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"score loop: {passes} x {test.RowCount} rows, process CPU time {micros / Math.Max(1, passes * test.RowCount):F3} µs per row"));
+            return Task.FromResult(0);
+        }
+
         Console.WriteLine(ScoringMeasures.Batch(model, test));
         Console.WriteLine(ScoringMeasures.SingleRow(model, pipeline, testData));
         return Task.FromResult(0);
