@@ -6,8 +6,8 @@ namespace ChurnFlows.ML.Trees;
 /// </summary>
 internal sealed class DataPartition
 {
-    private const int ParallelMinimum = 64 * 1024;
-    private const int BlockSize = 32 * 1024;
+    private const int ParallelMinimum = 16 * 1024;
+    private const int BlockSize = 8 * 1024;
     private readonly int[] _indices;
     private readonly int[] _scratch;
     private readonly int[] _begin;

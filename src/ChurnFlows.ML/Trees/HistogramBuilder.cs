@@ -11,7 +11,7 @@ namespace ChurnFlows.ML.Trees;
 /// Rows alternate between two partial histograms that are summed at the end: consecutive rows often
 /// share a bin (low-cardinality features), and one accumulator would serialize on that store.
 /// </remarks>
-internal static class HistogramBuilder
+internal static partial class HistogramBuilder
 {
     // Below this many rows the second accumulator's clear-and-merge costs more than it saves.
     private const int DualAccumulatorMinimumRows = 2048;
