@@ -11,8 +11,8 @@ namespace ChurnFlows.ML.Trees;
 internal static partial class HistogramBuilder
 {
     /// <summary>
-    /// Clears <paramref name="hist"/> (all features, stride 3) and adds rows <c>start..start+count−1</c>:
-    /// <c>hist[(offset[f] + bin(row, f))·3 + (0, 1, 2)] += (g[row], h[row], 1)</c>.
+    /// Clears <paramref name="hist"/> (all features, <see cref="Stride"/> doubles per bin) and adds rows <c>start..start+count−1</c>:
+    /// <c>hist[(offset[f] + bin(row, f))·Stride + (0, 1, 2)] += (g[row], h[row], 1)</c>.
     /// </summary>
     public static void BuildRows(
         ReadOnlySpan<byte> rowBins, ReadOnlySpan<int> binOffsets, int start, int count, ReadOnlySpan<double> gradients, ReadOnlySpan<double> hessians, Span<double> hist)
@@ -54,7 +54,7 @@ internal static partial class HistogramBuilder
     private static void Check(ReadOnlySpan<byte> rowBins, ReadOnlySpan<int> binOffsets, int rowsNeeded, ReadOnlySpan<double> gradients, ReadOnlySpan<double> hessians, Span<double> hist)
     {
         var features = binOffsets.Length - 1;
-        if (features < 0 || (long)rowsNeeded * features > rowBins.Length || rowsNeeded > gradients.Length || hessians.Length < gradients.Length || hist.Length < binOffsets[^1] * 3)
+        if (features < 0 || (long)rowsNeeded * features > rowBins.Length || rowsNeeded > gradients.Length || hessians.Length < gradients.Length || hist.Length < binOffsets[^1] * Stride)
         {
             throw new ArgumentException("The row-major bins, gradients or histogram are too short for the rows and features.", nameof(rowBins));
         }
@@ -70,10 +70,7 @@ internal static partial class HistogramBuilder
         ref var first = ref MemoryMarshal.GetReference(hist);
         for (nint f = 0; f < features; f++)
         {
-            ref var entry = ref Unsafe.Add(ref first, (nint)(Unsafe.Add(ref offsets, f) + Unsafe.Add(ref bins, f)) * 3);
-            entry += gradient;
-            Unsafe.Add(ref entry, 1) += hessian;
-            Unsafe.Add(ref entry, 2) += 1.0;
+            AddEntry(ref Unsafe.Add(ref first, (nint)(Unsafe.Add(ref offsets, f) + Unsafe.Add(ref bins, f)) * Stride), gradient, hessian);
         }
     }
 }

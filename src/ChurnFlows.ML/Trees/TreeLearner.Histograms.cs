@@ -161,20 +161,17 @@ internal sealed partial class TreeLearner
         {
             var data = learner._data;
             var f = features[k];
-            var offset = data.HistogramOffsets[f] * 3;
-            var length = data.Mappers[f].BinCount * 3;
+            var offset = data.HistogramOffsets[f] * HistogramBuilder.Stride;
+            var length = data.Mappers[f].BinCount * HistogramBuilder.Stride;
             var builtHist = learner._hists[built].AsSpan(offset, length);
             var begin = learner._partition.Begin(built);
             var count = learner._partition.Count(built);
-            if (histogramsBuilt)
-            {
-                // Built row-wise for all features before the per-feature work.
-            }
-            else if (allRowsInOrder)
+            // Row-wise, every feature's histogram was built before the per-feature work; column-wise, build this one now.
+            if (!histogramsBuilt && allRowsInOrder)
             {
                 HistogramBuilder.BuildAll(data.Bins[f], gradients, hessians, builtHist);
             }
-            else
+            else if (!histogramsBuilt)
             {
                 HistogramBuilder.BuildGathered(
                     data.Bins[f], learner._partition.Indices.AsSpan(begin, count),

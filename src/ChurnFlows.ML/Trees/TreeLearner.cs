@@ -94,7 +94,7 @@ internal sealed partial class TreeLearner
         _leafDepth[0] = 0;
         _leafParent[0] = -1;
         _nodes.Count = 0;
-        _hists[0] ??= new double[_data.TotalBins * 3];
+        _hists[0] ??= new double[_data.TotalBins * HistogramBuilder.Stride];
         BuildAndFind(gradients, hessians, features, 0, -1, bagRows is null);
 
         var leaves = 1;
@@ -165,7 +165,7 @@ internal sealed partial class TreeLearner
             (_hists[leaf], _hists[newLeaf]) = (_hists[newLeaf], _hists[leaf]);
         }
 
-        _hists[smaller] ??= new double[_data.TotalBins * 3];
+        _hists[smaller] ??= new double[_data.TotalBins * HistogramBuilder.Stride];
         BuildAndFind(gradients, hessians, features, smaller, larger, false);
     }
 
