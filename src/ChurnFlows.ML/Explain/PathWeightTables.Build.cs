@@ -62,7 +62,7 @@ internal sealed partial class PathWeightTables
         return weight;
     }
 
-    private sealed class Builder(int vectorPathFeatures)
+    private sealed partial class Builder(int vectorPathFeatures)
     {
         public List<Node> Nodes { get; } = [];
 
@@ -118,82 +118,29 @@ internal sealed partial class PathWeightTables
                     tree.Thresholds[i], 1UL << local[i], tree.SplitFeatures[i], Slot(tree.LeftChildren[i]), Slot(tree.RightChildren[i]), tree.DefaultLeft[i] ? 1 : 0));
             }
 
+            // Sibling leaves share their path, so a pair is tabulated together: one row of contributions for both.
             var leafStart = Leaves.Count;
-            foreach (var leaf in Enumerable.Range(0, leaves.Length).OrderBy(l => leaves[l].Zero.Length))
+            var paired = new bool[leaves.Length];
+            var pairs = Enumerable.Range(0, n)
+                .Where(i => tree.LeftChildren[i] < 0 && tree.RightChildren[i] < 0 && leaves[~tree.LeftChildren[i]].Zero.Length <= vectorPathFeatures)
+                .OrderBy(i => leaves[~tree.LeftChildren[i]].Zero.Length).ToList();
+            foreach (var i in pairs)
+            {
+                int left = ~tree.LeftChildren[i], right = ~tree.RightChildren[i];
+                paired[left] = paired[right] = true;
+                AddPair(leaves[left], leaves[right], local[i], globalOf, tree.LeafValues[left], tree.LeafValues[right], n + left, n + right);
+            }
+
+            var singles = Enumerable.Range(0, leaves.Length).Where(l => !paired[l]).OrderBy(l => leaves[l].Zero.Length).ToList();
+            foreach (var leaf in singles)
             {
                 AddLeaf(leaves[leaf].Features, leaves[leaf].Zero, globalOf, tree.LeafValues[leaf], n + leaf);
             }
 
-            var vectorLeaves = leaves.Count(l => l.Zero.Length <= vectorPathFeatures);
-            Trees.Add(new TreeRange(nodeStart, n, leafStart, vectorLeaves, leaves.Length - vectorLeaves));
+            var vectorSingles = singles.Count(l => leaves[l].Zero.Length <= vectorPathFeatures);
+            Trees.Add(new TreeRange(nodeStart, n, leafStart, pairs.Count, vectorSingles, singles.Count - vectorSingles));
             MaskCapacity = Math.Max(MaskCapacity, n + leaves.Length);
             return true;
-        }
-
-        private void AddLeaf(ulong features, double[] zero, List<int> globalOf, double value, int maskIndex)
-        {
-            var d = zero.Length;
-            Leaves.Add(new Leaf(features, maskIndex, Weights.Count, Slots.Count, d));
-            var bits = features;
-            for (var s = 0; s < d; s++)
-            {
-                Slots.Add(new Slot(-1.0, (1.0 - zero[s]) / zero[s], globalOf[BitOperations.TrailingZeroCount(bits)]));
-                bits &= bits - 1;
-            }
-
-            Span<double> weights = stackalloc double[1 << d];
-            WeightsOf(zero, value, weights);
-            if (d > vectorPathFeatures)
-            {
-                Weights.AddRange(weights);
-                return;
-            }
-
-            // Contribution vectors: per agreement pattern, what the leaf adds to each of its path features.
-            for (var agree = 0; agree < 1 << d; agree++)
-            {
-                for (var s = 0; s < d; s++)
-                {
-                    Weights.Add((agree & (1 << s)) != 0 ? (1.0 - zero[s]) / zero[s] * weights[agree & ~(1 << s)] : -weights[agree]);
-                }
-            }
-        }
-
-        /// <summary>v·P(A) for every subset A of the path features (bit s = feature s).</summary>
-        private static void WeightsOf(double[] zero, double value, Span<double> weights)
-        {
-            var d = zero.Length;
-            Span<double> elementary = stackalloc double[MaxPathFeatures + 1];
-            for (var agree = 0; agree < weights.Length; agree++)
-            {
-                // P(A) = Π_{k∉A} z_k · Σ_s w(s, d) · e_{|A|−s}(z_A), e = elementary symmetric polynomials.
-                elementary.Clear();
-                elementary[0] = 1;
-                var size = 0;
-                var outside = 1.0;
-                for (var s = 0; s < d; s++)
-                {
-                    if ((agree & (1 << s)) == 0)
-                    {
-                        outside *= zero[s];
-                        continue;
-                    }
-
-                    size++;
-                    for (var k = size; k >= 1; k--)
-                    {
-                        elementary[k] += zero[s] * elementary[k - 1];
-                    }
-                }
-
-                double sum = 0;
-                for (var s = 0; s <= Math.Min(size, d - 1); s++)
-                {
-                    sum += ShapleyWeight(s, d) * elementary[size - s];
-                }
-
-                weights[agree] = value * outside * sum;
-            }
         }
 
         /// <summary>A leaf's distinct path features (tree-local bits) and, per feature in bit order, its zero fraction.</summary>

@@ -77,13 +77,29 @@ internal sealed partial class PathWeightTables
             // Pass 2: each leaf's agreement pattern picks its row of contributions (short paths) or indexes its
             // weight table. Leaves are sorted by path length, so inner trip counts change only a few times per tree.
             ref var treeLeaves = ref Unsafe.Add(ref leaves, tree.LeafStart);
+            for (var k = 0; k < tree.PairCount; k++)
+            {
+                ref readonly var pair = ref Unsafe.Add(ref treeLeaves, k);
+                var agree = (nint)Extract(pair.Features & ~Unsafe.Add(ref m, pair.MaskIndex), pair.Features);
+                var rightAgrees = (nint)(~Unsafe.Add(ref m, pair.PairMaskIndex) >> pair.PairBit) & 1;
+                var count = (nint)pair.SlotCount;
+                ref var contributions = ref Unsafe.Add(ref weights, pair.TableOffset + (((2 * agree) + rightAgrees) * count));
+                ref var slot = ref Unsafe.Add(ref slots, pair.SlotStart);
+                for (nint s = 0; s < count; s++)
+                {
+                    Unsafe.Add(ref p, Unsafe.Add(ref slot, s).Feature) += Unsafe.Add(ref contributions, s);
+                }
+            }
+
+            treeLeaves = ref Unsafe.Add(ref treeLeaves, tree.PairCount);
             for (var k = 0; k < tree.VectorLeafCount; k++)
             {
                 ref readonly var leaf = ref Unsafe.Add(ref treeLeaves, k);
                 var agree = (nint)Extract(leaf.Features & ~Unsafe.Add(ref m, leaf.MaskIndex), leaf.Features);
-                ref var contributions = ref Unsafe.Add(ref weights, leaf.TableOffset + (agree * leaf.SlotCount));
+                var count = (nint)leaf.SlotCount;
+                ref var contributions = ref Unsafe.Add(ref weights, leaf.TableOffset + (agree * count));
                 ref var slot = ref Unsafe.Add(ref slots, leaf.SlotStart);
-                for (nint s = 0; s < leaf.SlotCount; s++)
+                for (nint s = 0; s < count; s++)
                 {
                     Unsafe.Add(ref p, Unsafe.Add(ref slot, s).Feature) += Unsafe.Add(ref contributions, s);
                 }
@@ -131,8 +147,11 @@ internal sealed partial class PathWeightTables
     [StructLayout(LayoutKind.Sequential)]
     private readonly record struct Node(double Threshold, ulong Bit, int Feature, int Left, int Right, int DefaultLeftFlag);
 
-    /// <summary>A leaf: its path features (tree-local bits), where its mask is, its slots and its weight table.</summary>
-    private readonly record struct Leaf(ulong Features, int MaskIndex, int TableOffset, int SlotStart, int SlotCount);
+    /// <summary>
+    /// A leaf (or a pair of sibling leaves): its path features (tree-local bits), where its mask is, its slots and its
+    /// table; for a pair, also where the right leaf's mask is and the split feature's tree-local bit.
+    /// </summary>
+    private readonly record struct Leaf(ulong Features, int MaskIndex, int TableOffset, int SlotStart, int SlotCount, int PairMaskIndex, int PairBit);
 
     /// <summary>
     /// One distinct feature on a leaf's path. <see cref="Minus"/> (−1) and <see cref="Ratio"/> ((1−z)/z) are adjacent, so the
@@ -146,6 +165,6 @@ internal sealed partial class PathWeightTables
         public readonly nint Feature = feature;
     }
 
-    /// <summary>A tree's node and leaf ranges: leaves with contribution vectors first, then leaves with plain weights.</summary>
-    private readonly record struct TreeRange(int NodeStart, int NodeCount, int LeafStart, int VectorLeafCount, int WeightLeafCount);
+    /// <summary>A tree's node and leaf ranges: sibling pairs first, then single leaves with contribution vectors, then leaves with plain weights.</summary>
+    private readonly record struct TreeRange(int NodeStart, int NodeCount, int LeafStart, int PairCount, int VectorLeafCount, int WeightLeafCount);
 }
