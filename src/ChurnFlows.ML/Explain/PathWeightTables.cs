@@ -12,7 +12,9 @@ namespace ChurnFlows.ML.Explain;
 /// the leaf adds <c>−v·P(A)</c> to each feature outside <c>A</c> and <c>v·(1−z_j)/z_j·P(A∖{j})</c>
 /// to each <c>j ∈ A</c>, where <c>P(A) = Σ_{S⊆A} |S|!(d−|S|−1)!/d! · Π_{k∈U∖S} z_k</c>.
 /// <c>v·P</c> is tabulated for all <c>2^d</c> subsets when the model is loaded, so explaining a row
-/// costs one pass over the nodes and one over the leaves' path features, with no recursion.
+/// costs one pass over the nodes and one over the leaves' path features, with no recursion. Leaves
+/// with short paths (d ≤ 6, within a memory budget) store each pattern's whole contribution row, and
+/// sibling leaves share one row, so most leaves cost one lookup and d additions.
 /// </summary>
 internal sealed partial class PathWeightTables
 {

@@ -22,17 +22,10 @@ public sealed partial class CompiledPredictor
         List<double> leaves = [];
         for (var t = 0; t < trees.Length; t++)
         {
+            // Every tree gets the compact layout (one row: early exits and branch prediction suit it); shallow
+            // trees also get the complete layout for blocks of rows.
             var tree = model.Trees[t];
-            var depth = tree.ComputeDepth();
-            if (depth <= MaxCompleteDepth)
-            {
-                trees[t] = new TreeEntry(depth, complete.Count, completeLeaves.Count);
-                AddComplete(tree, depth, complete, completeLeaves);
-                continue;
-            }
-
             int nodeBase = nodes.Count, leafBase = leaves.Count;
-            trees[t] = new TreeEntry(-1, nodeBase, leafBase);
             for (var i = 0; i < tree.SplitFeatures.Count; i++)
             {
                 nodes.Add(new Node(
@@ -41,6 +34,16 @@ public sealed partial class CompiledPredictor
             }
 
             leaves.AddRange(tree.LeafValues);
+            var root = tree.SplitFeatures.Count == 0 ? ~leafBase : nodeBase;
+            var depth = tree.ComputeDepth();
+            if (depth > MaxCompleteDepth)
+            {
+                trees[t] = new TreeEntry(-1, 0, 0, root);
+                continue;
+            }
+
+            trees[t] = new TreeEntry(depth, complete.Count, completeLeaves.Count, root);
+            AddComplete(tree, depth, complete, completeLeaves);
         }
 
         return (trees, [.. complete], [.. completeLeaves], [.. nodes], [.. leaves]);
@@ -86,8 +89,11 @@ public sealed partial class CompiledPredictor
 
     private static int Relocate(int child, int nodeBase, int leafBase) => child >= 0 ? child + nodeBase : ~(~child + leafBase);
 
-    /// <summary>Where a tree lives: <c>Depth</c> ≥ 0 for a complete tree (heap nodes from <c>NodeStart</c>), −1 for a walked one (root at <c>NodeStart</c>).</summary>
-    private readonly record struct TreeEntry(int Depth, int NodeStart, int LeafStart);
+    /// <summary>
+    /// Where a tree lives: its root in the compact layout (a node, or <c>~leaf</c> for a single leaf), and, when
+    /// <c>Depth</c> ≥ 0, its complete layout (heap nodes from <c>NodeStart</c>, leaves from <c>LeafStart</c>).
+    /// </summary>
+    private readonly record struct TreeEntry(int Depth, int NodeStart, int LeafStart, int Root);
 
     /// <summary>A split of a complete tree; padding splits are (0, feature 0) and lead to equal leaves either way.</summary>
     [StructLayout(LayoutKind.Sequential)]
