@@ -8,7 +8,7 @@ namespace ChurnFlows.ML.Trees;
 /// <summary>
 /// A <see cref="GbdtModel"/> flattened for fast scoring: every tree as compact node arrays (one row walks these,
 /// where branch prediction lets the next levels' loads start early), and trees of depth ≤ 10 also stored complete,
-/// so a block of rows takes the same number of branch-free steps, four rows at a time. Scoring one row allocates nothing;
+/// so a block of rows takes the same number of branch-free steps, eight rows at a time. Scoring one row allocates nothing;
 /// batch scoring copies blocks of rows to a pooled row-major buffer and, per block, walks tree by tree over
 /// the block's rows (the tree stays in cache), blocks in parallel. Thread-safe.
 /// </summary>
@@ -129,29 +129,35 @@ public sealed partial class CompiledPredictor
                 continue;
             }
 
-            // Four rows at a time: four independent walks in one loop body keep the core busy while each waits on its loads.
+            // Eight rows at a time: eight independent walks in one loop body keep the core busy while each waits on its loads.
             ref var nodes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_complete), tree.NodeStart);
             ref var leaves = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_completeLeaves), tree.LeafStart - ((1 << tree.Depth) - 1));
             var r4 = 0;
-            for (; r4 + 4 <= count; r4 += 4)
+            for (; r4 + 8 <= count; r4 += 8)
             {
                 ref var x0 = ref Unsafe.Add(ref rows, r4 * width);
-                ref var x1 = ref Unsafe.Add(ref x0, width);
-                ref var x2 = ref Unsafe.Add(ref x1, width);
-                ref var x3 = ref Unsafe.Add(ref x2, width);
-                nint s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                nint s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
                 for (var level = 0; level < tree.Depth; level++)
                 {
                     s0 = Step(ref nodes, s0, ref x0);
-                    s1 = Step(ref nodes, s1, ref x1);
-                    s2 = Step(ref nodes, s2, ref x2);
-                    s3 = Step(ref nodes, s3, ref x3);
+                    s1 = Step(ref nodes, s1, ref Unsafe.Add(ref x0, width));
+                    s2 = Step(ref nodes, s2, ref Unsafe.Add(ref x0, 2 * width));
+                    s3 = Step(ref nodes, s3, ref Unsafe.Add(ref x0, 3 * width));
+                    s4 = Step(ref nodes, s4, ref Unsafe.Add(ref x0, 4 * width));
+                    s5 = Step(ref nodes, s5, ref Unsafe.Add(ref x0, 5 * width));
+                    s6 = Step(ref nodes, s6, ref Unsafe.Add(ref x0, 6 * width));
+                    s7 = Step(ref nodes, s7, ref Unsafe.Add(ref x0, 7 * width));
                 }
 
-                Unsafe.Add(ref score, r4) += Unsafe.Add(ref leaves, s0);
-                Unsafe.Add(ref score, r4 + 1) += Unsafe.Add(ref leaves, s1);
-                Unsafe.Add(ref score, r4 + 2) += Unsafe.Add(ref leaves, s2);
-                Unsafe.Add(ref score, r4 + 3) += Unsafe.Add(ref leaves, s3);
+                ref var at = ref Unsafe.Add(ref score, r4);
+                at += Unsafe.Add(ref leaves, s0);
+                Unsafe.Add(ref at, 1) += Unsafe.Add(ref leaves, s1);
+                Unsafe.Add(ref at, 2) += Unsafe.Add(ref leaves, s2);
+                Unsafe.Add(ref at, 3) += Unsafe.Add(ref leaves, s3);
+                Unsafe.Add(ref at, 4) += Unsafe.Add(ref leaves, s4);
+                Unsafe.Add(ref at, 5) += Unsafe.Add(ref leaves, s5);
+                Unsafe.Add(ref at, 6) += Unsafe.Add(ref leaves, s6);
+                Unsafe.Add(ref at, 7) += Unsafe.Add(ref leaves, s7);
             }
 
             for (var r = r4; r < count; r++)

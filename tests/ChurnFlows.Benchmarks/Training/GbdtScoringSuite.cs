@@ -7,7 +7,7 @@ namespace ChurnFlows.Benchmarks.Training;
 /// <summary>
 /// A quick check of scoring alone: trains the benchmark's GBDT (100 trees, depth 6) once on the
 /// 100k-row sample CSV, then measures batch scoring throughput and single-row latency with reasons.
-/// Usage: <c>gbdt-scoring [CSV] [--explain-loop[=N]]</c>.
+/// Usage: <c>gbdt-scoring [CSV] [--explain-loop[=N] | --score-loop=N | --fit-loop=N [--fit-threads=T]]</c>.
 /// </summary>
 public sealed class GbdtScoringSuite : IBenchmarkSuite
 {
@@ -25,7 +25,8 @@ public sealed class GbdtScoringSuite : IBenchmarkSuite
         if (args.FirstOrDefault(a => a.StartsWith("--fit-loop=", StringComparison.Ordinal)) is { } fitLoop)
         {
             // --fit-loop=N: N warm fits; wall time (best) and process CPU time (mean) per fit, for comparing trainer changes on a busy machine.
-            Console.WriteLine(FitLoop(train, trainData.Labels, int.Parse(fitLoop["--fit-loop=".Length..], CultureInfo.InvariantCulture)));
+            var threads = args.FirstOrDefault(a => a.StartsWith("--fit-threads=", StringComparison.Ordinal)) is { } t ? int.Parse(t["--fit-threads=".Length..], CultureInfo.InvariantCulture) : 2;
+            Console.WriteLine(FitLoop(train, trainData.Labels, int.Parse(fitLoop["--fit-loop=".Length..], CultureInfo.InvariantCulture), threads));
             return Task.FromResult(0);
         }
 
@@ -63,20 +64,22 @@ public sealed class GbdtScoringSuite : IBenchmarkSuite
         return Task.FromResult(0);
     }
 
-    private static string FitLoop(ML.Data.FeatureMatrix train, float[] labels, int fits)
+    private static string FitLoop(ML.Data.FeatureMatrix train, float[] labels, int fits, int threads)
     {
-        new GbdtBinaryTrainer(GbdtTrainingSuite.BenchmarkOptions).Fit(train, labels);
+        var options = GbdtTrainingSuite.BenchmarkOptions;
+        options.NumberOfThreads = threads;
+        new GbdtBinaryTrainer(options).Fit(train, labels);
         var best = double.MaxValue;
         var cpu = Environment.CpuUsage.TotalTime;
         for (var i = 0; i < fits; i++)
         {
             var sw = Stopwatch.StartNew();
-            new GbdtBinaryTrainer(GbdtTrainingSuite.BenchmarkOptions).Fit(train, labels);
+            new GbdtBinaryTrainer(options).Fit(train, labels);
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
 
         var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds / Math.Max(1, fits);
-        return string.Create(CultureInfo.InvariantCulture, $"fit loop: {fits} warm fits of {train.RowCount} rows, best {best:F3} s wall, {cpuSeconds:F3} s CPU per fit");
+        return string.Create(CultureInfo.InvariantCulture, $"fit loop: {fits} warm fits of {train.RowCount} rows on {threads} threads, best {best:F3} s wall, {cpuSeconds:F3} s CPU per fit");
     }
 
     private static IEnumerable<int> PathFeatureCounts(RegressionTree tree)
