@@ -3,8 +3,10 @@ namespace ChurnFlows.ML.Trees;
 /// <summary>
 /// Grows one tree leaf-wise (best-first), LightGBM's serial tree learner: each step splits the
 /// leaf with the largest gain; only the smaller child's histogram is built from rows, the larger
-/// one is the parent's minus it. Histogram work runs in parallel over features, so the result is
-/// the same for any thread count.
+/// one is the parent's minus it. Histograms are built row-wise (all features in one pass) in row
+/// chunks whose number depends only on the leaf's row count, or column-wise when few features are
+/// sampled; split search runs in parallel over features. Partial results are combined in a fixed
+/// order, so the result is the same for any thread count.
 /// </summary>
 internal sealed partial class TreeLearner
 {
