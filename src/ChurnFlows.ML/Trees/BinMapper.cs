@@ -79,22 +79,18 @@ internal sealed class BinMapper
             return MissingBin;
         }
 
+        // Branch-free lower bound (the first bound ≥ value; the last bound is +∞): a data-dependent
+        // branch per halving would mispredict about half the time when binning whole columns.
         var bounds = UpperBounds;
-        int lo = 0, hi = bounds.Length - 1;
-        while (lo < hi)
+        int first = 0, length = bounds.Length;
+        while (length > 1)
         {
-            var mid = (lo + hi) >> 1;
-            if (value <= bounds[mid])
-            {
-                hi = mid;
-            }
-            else
-            {
-                lo = mid + 1;
-            }
+            var half = length >> 1;
+            first += bounds[first + half - 1] < value ? half : 0;
+            length -= half;
         }
 
-        return lo;
+        return first;
     }
 
     /// <summary>Returns the raw threshold that reproduces the binned rule "bin ≤ <paramref name="bin"/>".</summary>

@@ -41,6 +41,9 @@ internal sealed class BinnedDataset
     /// <summary>Gets, per feature, the first bin's index in a histogram; the last entry is the total bin count.</summary>
     public int[] HistogramOffsets { get; }
 
+    /// <summary>Gets the bins row by row (<c>RowMajorBins[row · FeatureCount + f]</c>), transposed on first use.</summary>
+    public byte[] RowMajorBins => _rowMajor ??= Transpose();
+
     /// <summary>Gets the total number of bins over all features.</summary>
     public int TotalBins => HistogramOffsets[^1];
 
@@ -82,6 +85,24 @@ internal sealed class BinnedDataset
         var bins = new byte[Mappers.Length][];
         Parallel.For(0, Mappers.Length, parallel, f => bins[f] = BinColumn(Mappers[f], features.Column(f)));
         return new BinnedDataset(Mappers, bins, features.RowCount);
+    }
+
+    private byte[]? _rowMajor;
+
+    private byte[] Transpose()
+    {
+        var features = FeatureCount;
+        var result = new byte[(long)RowCount * features];
+        for (var f = 0; f < features; f++)
+        {
+            var column = Bins[f];
+            for (var row = 0; row < column.Length; row++)
+            {
+                result[((long)row * features) + f] = column[row];
+            }
+        }
+
+        return result;
     }
 
     private static byte[] BinColumn(BinMapper mapper, ReadOnlySpan<double> column)

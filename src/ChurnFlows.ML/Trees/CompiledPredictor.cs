@@ -6,55 +6,27 @@ using ChurnFlows.ML.Data;
 namespace ChurnFlows.ML.Trees;
 
 /// <summary>
-/// A <see cref="GbdtModel"/> flattened for fast scoring: every tree's nodes in one array of small
-/// structs, every leaf value in another. Scoring one row allocates nothing; batch scoring runs row
-/// blocks in parallel (rows copied to a pooled row-major buffer, trees walked tree by tree).
-/// Thread-safe.
+/// A <see cref="GbdtModel"/> flattened for fast scoring: every tree as compact node arrays (one row walks these,
+/// where branch prediction lets the next levels' loads start early), and trees of depth ≤ 10 also stored complete,
+/// so a block of rows takes the same number of branch-free steps, eight rows at a time. Scoring one row allocates nothing;
+/// batch scoring copies blocks of rows to a pooled row-major buffer and, per block, walks tree by tree over
+/// the block's rows (the tree stays in cache), blocks in parallel. Thread-safe.
 /// </summary>
-public sealed class CompiledPredictor
+public sealed partial class CompiledPredictor
 {
-    private const int BlockRows = 256;
+    private const int BlockRows = 128;
+    private readonly TreeEntry[] _trees;
+    private readonly CompleteNode[] _complete;
+    private readonly double[] _completeLeaves;
     private readonly Node[] _nodes;
     private readonly double[] _leafValues;
-    private readonly int[] _roots;
     private readonly double _initScore;
 
     internal CompiledPredictor(GbdtModel model)
     {
         FeatureCount = model.FeatureNames.Count;
         _initScore = model.InitScore;
-        var nodeCount = 0;
-        var leafCount = 0;
-        foreach (var tree in model.Trees)
-        {
-            nodeCount += tree.SplitFeatures.Count;
-            leafCount += tree.LeafCount;
-        }
-
-        _nodes = new Node[nodeCount];
-        _leafValues = new double[leafCount];
-        _roots = new int[model.Trees.Count];
-        int nodeBase = 0, leafBase = 0;
-        for (var t = 0; t < model.Trees.Count; t++)
-        {
-            var tree = model.Trees[t];
-            var n = tree.SplitFeatures.Count;
-            _roots[t] = n == 0 ? ~leafBase : nodeBase;
-            for (var i = 0; i < n; i++)
-            {
-                _nodes[nodeBase + i] = new Node(
-                    tree.Thresholds[i], tree.SplitFeatures[i], Relocate(tree.LeftChildren[i], nodeBase, leafBase),
-                    Relocate(tree.RightChildren[i], nodeBase, leafBase), tree.DefaultLeft[i]);
-            }
-
-            for (var leaf = 0; leaf < tree.LeafCount; leaf++)
-            {
-                _leafValues[leafBase + leaf] = tree.LeafValues[leaf];
-            }
-
-            nodeBase += n;
-            leafBase += tree.LeafCount;
-        }
+        (_trees, _complete, _completeLeaves, _nodes, _leafValues) = Flatten(model);
     }
 
     /// <summary>Gets the number of features a row must have.</summary>
@@ -71,9 +43,9 @@ public sealed class CompiledPredictor
 
         var sum = _initScore;
         ref var x = ref MemoryMarshal.GetReference(row);
-        for (var t = 0; t < _roots.Length; t++)
+        foreach (var tree in _trees)
         {
-            sum += _leafValues[~Walk(_roots[t], ref x)];
+            sum += _leafValues[~Walk(tree.Root, ref x)];
         }
 
         return sum;
@@ -101,14 +73,22 @@ public sealed class CompiledPredictor
         }
 
         var blocks = (features.RowCount + BlockRows - 1) / BlockRows;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1 };
-        Parallel.For(0, blocks, options, () => ArrayPool<double>.Shared.Rent(BlockRows * Math.Max(1, FeatureCount)), (block, _, buffer) =>
+        var threads = maxDegreeOfParallelism is null or -1 ? Environment.ProcessorCount : maxDegreeOfParallelism.Value;
+
+        // Contiguous ranges of blocks per worker: fewer, larger work items than one per block.
+        var workers = Math.Max(1, Math.Min(threads, blocks));
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
         {
-            var start = block * BlockRows;
-            var count = Math.Min(BlockRows, features.RowCount - start);
-            ScoreBlock(features, start, count, buffer, destination.Span.Slice(start, count));
-            return buffer;
-        }, buffer => ArrayPool<double>.Shared.Return(buffer));
+            var buffer = ArrayPool<double>.Shared.Rent(BlockRows * Math.Max(1, FeatureCount));
+            for (var block = worker * blocks / workers; block < (worker + 1) * blocks / workers; block++)
+            {
+                var start = block * BlockRows;
+                var count = Math.Min(BlockRows, features.RowCount - start);
+                ScoreBlock(features, start, count, buffer, destination.Span.Slice(start, count));
+            }
+
+            ArrayPool<double>.Shared.Return(buffer);
+        });
     }
 
     /// <summary>Scores every row of <paramref name="features"/> into <paramref name="destination"/> as probabilities, in parallel.</summary>
@@ -136,14 +116,81 @@ public sealed class CompiledPredictor
 
         scores.Fill(_initScore);
         ref var rows = ref MemoryMarshal.GetArrayDataReference(buffer);
-        for (var t = 0; t < _roots.Length; t++)
+        ref var score = ref MemoryMarshal.GetReference(scores);
+        foreach (var tree in _trees)
         {
-            var root = _roots[t];
-            for (var r = 0; r < count; r++)
+            if (tree.Depth < 0)
             {
-                scores[r] += _leafValues[~Walk(root, ref Unsafe.Add(ref rows, r * width))];
+                for (var r = 0; r < count; r++)
+                {
+                    Unsafe.Add(ref score, r) += _leafValues[~Walk(tree.Root, ref Unsafe.Add(ref rows, r * width))];
+                }
+
+                continue;
+            }
+
+            // Eight rows at a time: eight independent walks in one loop body keep the core busy while each waits on its loads.
+            ref var nodes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_complete), tree.NodeStart);
+            ref var leaves = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_completeLeaves), tree.LeafStart - ((1 << tree.Depth) - 1));
+            var r4 = 0;
+            for (; r4 + 8 <= count; r4 += 8)
+            {
+                ref var x0 = ref Unsafe.Add(ref rows, r4 * width);
+                nint s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+                for (var level = 0; level < tree.Depth; level++)
+                {
+                    s0 = Step(ref nodes, s0, ref x0);
+                    s1 = Step(ref nodes, s1, ref Unsafe.Add(ref x0, width));
+                    s2 = Step(ref nodes, s2, ref Unsafe.Add(ref x0, 2 * width));
+                    s3 = Step(ref nodes, s3, ref Unsafe.Add(ref x0, 3 * width));
+                    s4 = Step(ref nodes, s4, ref Unsafe.Add(ref x0, 4 * width));
+                    s5 = Step(ref nodes, s5, ref Unsafe.Add(ref x0, 5 * width));
+                    s6 = Step(ref nodes, s6, ref Unsafe.Add(ref x0, 6 * width));
+                    s7 = Step(ref nodes, s7, ref Unsafe.Add(ref x0, 7 * width));
+                }
+
+                ref var at = ref Unsafe.Add(ref score, r4);
+                at += Unsafe.Add(ref leaves, s0);
+                Unsafe.Add(ref at, 1) += Unsafe.Add(ref leaves, s1);
+                Unsafe.Add(ref at, 2) += Unsafe.Add(ref leaves, s2);
+                Unsafe.Add(ref at, 3) += Unsafe.Add(ref leaves, s3);
+                Unsafe.Add(ref at, 4) += Unsafe.Add(ref leaves, s4);
+                Unsafe.Add(ref at, 5) += Unsafe.Add(ref leaves, s5);
+                Unsafe.Add(ref at, 6) += Unsafe.Add(ref leaves, s6);
+                Unsafe.Add(ref at, 7) += Unsafe.Add(ref leaves, s7);
+            }
+
+            for (var r = r4; r < count; r++)
+            {
+                Unsafe.Add(ref score, r) += WalkComplete(tree, ref Unsafe.Add(ref rows, r * width));
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double WalkComplete(TreeEntry tree, ref double row)
+    {
+        ref var nodes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_complete), tree.NodeStart);
+        nint slot = 0;
+        for (var level = 0; level < tree.Depth; level++)
+        {
+            slot = Step(ref nodes, slot, ref row);
+        }
+
+        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_completeLeaves), tree.LeafStart + slot - ((1 << tree.Depth) - 1));
+    }
+
+    /// <summary>One level of a complete tree: heap slot → child slot, branch-free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint Step(ref CompleteNode nodes, nint slot, ref double row)
+    {
+        ref readonly var n = ref Unsafe.Add(ref nodes, slot);
+        var x = Unsafe.Add(ref row, n.Feature);
+
+        // Not (x ≤ t) goes right; a missing x fails both comparisons and goes right only when missing does not go left.
+        var above = x > n.Threshold ? 1 : 0;
+        var below = x <= n.Threshold ? 1 : 0;
+        return (2 * slot) + 1 + ((below ^ 1) & (above | n.MissingRight));
     }
 
     private int Walk(int node, ref double row)
@@ -158,17 +205,5 @@ public sealed class CompiledPredictor
         }
 
         return node;
-    }
-
-    private static int Relocate(int child, int nodeBase, int leafBase) => child >= 0 ? child + nodeBase : ~(~child + leafBase);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private readonly struct Node(double threshold, int feature, int left, int right, bool defaultLeft)
-    {
-        public readonly double Threshold = threshold;
-        public readonly int Feature = feature;
-        public readonly int Left = left;
-        public readonly int Right = right;
-        public readonly bool DefaultLeft = defaultLeft;
     }
 }

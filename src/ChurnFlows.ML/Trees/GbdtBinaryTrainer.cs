@@ -10,7 +10,7 @@ namespace ChurnFlows.ML.Trees;
 /// </summary>
 /// <remarks>
 /// Deterministic: the same data, options and <see cref="Options.Seed"/> give the same model on any
-/// number of threads (work is split by feature and reduced in a fixed order). Instances are
+/// number of threads (work is split by feature, or in row chunks fixed by the row count, and reduced in a fixed order). Instances are
 /// stateless between calls and may be reused; one <see cref="Fit"/> call uses
 /// <see cref="Options.NumberOfThreads"/> cores.
 /// </remarks>

@@ -1,8 +1,8 @@
 namespace ChurnFlows.ML.Trees;
 
 /// <summary>
-/// Finds the best threshold of one feature from its leaf histogram (stride 3: gradient, hessian,
-/// count per bin; the missing bin last), with LightGBM's gain: <c>T(G)²/(H+λ₂)</c> per side, where
+/// Finds the best threshold of one feature from its leaf histogram (<see cref="HistogramBuilder.Stride"/> doubles per bin:
+/// gradient, hessian, count; the missing bin last), with LightGBM's gain: <c>T(G)²/(H+λ₂)</c> per side, where
 /// <c>T</c> soft-thresholds by λ₁, minus the parent's gain and the minimum split gain.
 /// </summary>
 /// <remarks>
@@ -56,8 +56,9 @@ internal sealed class SplitFinder
     public SplitInfo FindBest(ReadOnlySpan<double> hist, int feature, double sumGradient, double sumHessian, int count)
     {
         var best = SplitInfo.None;
-        var valueBins = (hist.Length / 3) - 1;
-        var missing = valueBins * 3;
+        const int stride = HistogramBuilder.Stride;
+        var valueBins = (hist.Length / stride) - 1;
+        var missing = valueBins * stride;
         var missingCount = (int)hist[missing + 2];
         var minGainShift = LeafGain(sumGradient, sumHessian) + _minGain;
         var bestGain = minGainShift;
@@ -92,14 +93,15 @@ internal sealed class SplitFinder
     {
         for (var t = 0; t <= lastThreshold; t++)
         {
-            var binCount = (int)hist[(t * 3) + 2];
+            var entry = t * HistogramBuilder.Stride;
+            var binCount = (int)hist[entry + 2];
             if (binCount == 0)
             {
                 continue;
             }
 
-            leftGradient += hist[t * 3];
-            leftHessian += hist[(t * 3) + 1];
+            leftGradient += hist[entry];
+            leftHessian += hist[entry + 1];
             leftCount += binCount;
             if (leftCount < _minCount || leftHessian < _minHessian)
             {

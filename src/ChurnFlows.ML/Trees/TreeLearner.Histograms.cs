@@ -24,22 +24,32 @@ internal sealed partial class TreeLearner
 
         var begin = _partition.Begin(built);
         var count = _partition.Count(built);
-        if (!allRowsInOrder)
+
+        // Row-wise when most features are used (one pass over the rows for all of them); column-wise, on gathered
+        // gradients, when feature sampling leaves only a few.
+        var rowWise = features.Length * 2 >= _data.FeatureCount;
+        if (rowWise)
+        {
+            BuildRowWise(gradients, hessians, begin, count, _hists[built]!, allRowsInOrder);
+        }
+        else if (!allRowsInOrder)
         {
             Gather(gradients, hessians, begin, count);
         }
 
-        var work = new FeatureWork(this, gradients, hessians, features, built, derived, buildSplittable, deriveSplittable, allRowsInOrder);
-        if ((long)count * features.Length < ParallelWorkThreshold || _parallel.MaxDegreeOfParallelism == 1)
+        var perFeature = new FeatureWork(this, gradients, hessians, features, built, derived, buildSplittable, deriveSplittable, allRowsInOrder, rowWise);
+        // Column-wise, the per-feature work includes the histogram (rows × features); row-wise only the split search.
+        var work = rowWise ? SplitSearchWork : (long)count * features.Length;
+        if (work < ParallelWorkThreshold || _parallel.MaxDegreeOfParallelism == 1)
         {
             for (var k = 0; k < features.Length; k++)
             {
-                work.Run(k);
+                perFeature.Run(k);
             }
         }
         else
         {
-            Parallel.For(0, features.Length, _parallel, work.Run);
+            Parallel.For(0, features.Length, _parallel, perFeature.Run);
         }
 
         // Reduce in feature order so ties resolve the same way on any thread count.
@@ -55,6 +65,43 @@ internal sealed partial class TreeLearner
             {
                 _best[derived] = _largerByFeature[f];
             }
+        }
+    }
+
+    /// <summary>
+    /// Builds every feature's histogram of the leaf's rows. Large leaves are cut into a number of row chunks that
+    /// depends only on the row count, built in parallel and summed in chunk order, so the result is the same on
+    /// any number of threads.
+    /// </summary>
+    private void BuildRowWise(double[] gradients, double[] hessians, int begin, int count, double[] target, bool allRowsInOrder)
+    {
+        var chunks = Math.Clamp(count / RowChunk, 1, MaxRowChunks);
+        var bins = _data.RowMajorBins;
+        void BuildChunk(int chunk)
+        {
+            var from = (int)((long)chunk * count / chunks);
+            var to = (int)((long)(chunk + 1) * count / chunks);
+            var hist = chunk == 0 ? target : (_chunkHists[chunk - 1] ??= new double[target.Length]);
+            if (allRowsInOrder)
+            {
+                HistogramBuilder.BuildRows(bins, _data.HistogramOffsets, begin + from, to - from, gradients, hessians, hist);
+            }
+            else
+            {
+                HistogramBuilder.BuildRows(bins, _data.HistogramOffsets, _partition.Indices.AsSpan(begin + from, to - from), gradients, hessians, hist);
+            }
+        }
+
+        if (chunks == 1)
+        {
+            BuildChunk(0);
+            return;
+        }
+
+        Parallel.For(0, chunks, _parallel, BuildChunk);
+        for (var chunk = 1; chunk < chunks; chunk++)
+        {
+            HistogramBuilder.AddInPlace(target, _chunkHists[chunk - 1]);
         }
     }
 
@@ -108,22 +155,23 @@ internal sealed partial class TreeLearner
     /// <summary>One leaf pair's per-feature work, shaped as an instance method to avoid a closure per feature.</summary>
     private sealed class FeatureWork(
         TreeLearner learner, double[] gradients, double[] hessians, int[] features, int built, int derived,
-        bool buildSplittable, bool deriveSplittable, bool allRowsInOrder)
+        bool buildSplittable, bool deriveSplittable, bool allRowsInOrder, bool histogramsBuilt)
     {
         public void Run(int k)
         {
             var data = learner._data;
             var f = features[k];
-            var offset = data.HistogramOffsets[f] * 3;
-            var length = data.Mappers[f].BinCount * 3;
+            var offset = data.HistogramOffsets[f] * HistogramBuilder.Stride;
+            var length = data.Mappers[f].BinCount * HistogramBuilder.Stride;
             var builtHist = learner._hists[built].AsSpan(offset, length);
             var begin = learner._partition.Begin(built);
             var count = learner._partition.Count(built);
-            if (allRowsInOrder)
+            // Row-wise, every feature's histogram was built before the per-feature work; column-wise, build this one now.
+            if (!histogramsBuilt && allRowsInOrder)
             {
                 HistogramBuilder.BuildAll(data.Bins[f], gradients, hessians, builtHist);
             }
-            else
+            else if (!histogramsBuilt)
             {
                 HistogramBuilder.BuildGathered(
                     data.Bins[f], learner._partition.Indices.AsSpan(begin, count),

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Evaluation;
-using ChurnFlows.ML.Explain;
-using ChurnFlows.ML.Features;
 using ChurnFlows.ML.Trees;
 
 namespace ChurnFlows.Benchmarks.Training;
@@ -16,6 +13,15 @@ namespace ChurnFlows.Benchmarks.Training;
 /// </summary>
 public sealed class GbdtTrainingSuite : IBenchmarkSuite
 {
+    /// <summary>Gets the settings both GBDT sides use: 100 rounds, depth 6, learning rate 0.3, 2 threads, XGBoost's regularization defaults.</summary>
+    internal static GbdtBinaryTrainer.Options BenchmarkOptions => new()
+    {
+        NumberOfIterations = 100, LearningRate = 0.3, NumberOfLeaves = 63, MaximumDepth = 6, NumberOfThreads = 2, Seed = 42,
+
+        // XGBoost's defaults (reg_lambda 1, min_child_weight 1), so both sides regularize alike.
+        L2Regularization = 1, MinimumSumHessianPerLeaf = 1,
+    };
+
     /// <inheritdoc />
     public string Name => "gbdt-training";
 
@@ -60,22 +66,10 @@ public sealed class GbdtTrainingSuite : IBenchmarkSuite
     private static async Task RunOneAsync(string csv, bool peers, List<string> extra)
     {
         var name = Path.GetFileName(csv);
-        var data = DatasetReader.ReadFile(csv).Dataset;
-        var split = DatasetSplit.Stratified(data.Labels, seed: 42);
-        var trainData = data.SelectRows(split.Train);
-        var testData = data.SelectRows(split.Test);
-        var pipeline = FeaturePipeline.Fit(trainData);
-        var train = pipeline.Transform(trainData);
-        var test = pipeline.Transform(testData);
+        var (trainData, testData, pipeline, train, test) = ChurnBenchmarkData.Load(csv);
         var yTrain = trainData.Labels;
 
-        var options = new GbdtBinaryTrainer.Options
-        {
-            NumberOfIterations = 100, LearningRate = 0.3, NumberOfLeaves = 63, MaximumDepth = 6, NumberOfThreads = 2, Seed = 42,
-
-            // XGBoost's defaults (reg_lambda 1, min_child_weight 1), so both sides regularize alike.
-            L2Regularization = 1, MinimumSumHessianPerLeaf = 1,
-        };
+        var options = BenchmarkOptions;
 
         // Warm-up (JIT) on a slice, then the timed fits (median of 3).
         var warm = train.SelectRows([.. Enumerable.Range(0, Math.Min(20_000, train.RowCount))]);
@@ -105,60 +99,10 @@ public sealed class GbdtTrainingSuite : IBenchmarkSuite
             }
         }
 
-        extra.Add($"{name}: fits {string.Join(", ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))} s; " + Scoring(model, test));
-        extra.Add($"{name}: " + Latency(model, pipeline, testData));
+        extra.Add($"{name}: fits {string.Join(", ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))} s; " + ScoringMeasures.Batch(model, test));
+        extra.Add($"{name}: " + ScoringMeasures.SingleRow(model, pipeline, testData));
     }
 
     private static string Row(string data, int rows, string model, double fit, double auc, double ratio) =>
         string.Create(CultureInfo.InvariantCulture, $"| {data} | {rows} | {model} | {fit:F3} | {auc:F4} | {ratio:F2} |");
-
-    private static string Scoring(GbdtModel model, FeatureMatrix test)
-    {
-        var destination = new double[test.RowCount];
-        model.Compiled.PredictRaw(test, destination, 2);
-        var times = new List<double>();
-        for (var rep = 0; rep < 5; rep++)
-        {
-            var sw = Stopwatch.StartNew();
-            model.Compiled.PredictRaw(test, destination, 2);
-            times.Add(sw.Elapsed.TotalSeconds);
-        }
-
-        var median = times.Order().ElementAt(2);
-        return string.Create(CultureInfo.InvariantCulture, $"batch scoring {test.RowCount} rows x {model.Trees.Count} trees on 2 threads: {test.RowCount / median / 1e6:F2} M rows/s (median of 5)");
-    }
-
-    private static string Latency(GbdtModel model, FeaturePipeline pipeline, TabularDataset testData)
-    {
-        var inputs = pipeline.InputColumns.Select(c => testData.Columns[c]).ToArray();
-        var cells = new double[inputs.Length];
-        var shap = new TreeShap(model);
-        var row = new double[pipeline.Features.Count];
-        var reasons = new FeatureContribution[3];
-        var samples = Math.Min(20_000, testData.RowCount);
-        double sink = 0;
-        for (var pass = 0; pass < 2; pass++)
-        {
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < samples; i++)
-            {
-                for (var c = 0; c < cells.Length; c++)
-                {
-                    cells[c] = inputs[c][i];
-                }
-
-                pipeline.TransformRow(cells, row);
-                sink += model.PredictProbability(row);
-                shap.TopReasons(row, reasons);
-            }
-
-            if (pass == 1)
-            {
-                var micros = sw.Elapsed.TotalMicroseconds / samples;
-                return string.Create(CultureInfo.InvariantCulture, $"single row transform + predict + top-3 TreeSHAP reasons: {micros:F1} µs mean over {samples} rows (1 thread; checksum {sink:F1})");
-            }
-        }
-
-        return string.Empty;
-    }
 }

@@ -96,4 +96,20 @@ public class BinMapperTests
             Assert.All(sample, v => Assert.Equal(mapper.BinOf(v) <= t, v <= threshold));
         }
     }
+
+    [Fact]
+    public void BinOf_ManyValues_EqualsFirstBoundNotBelowTheValue()
+    {
+        var random = new Random(61);
+        var sample = Enumerable.Range(0, 5_000).Select(_ => Math.Round(random.NextDouble() * 100, 1)).ToArray();
+        var mapper = BinMapper.Fit(sample, 255, 3);
+
+        foreach (var value in sample.Concat([-1.0, 0.0, 100.0, 1e9, double.NegativeInfinity]))
+        {
+            var expected = Array.FindIndex(mapper.UpperBounds, bound => value <= bound);
+            Assert.Equal(expected, mapper.BinOf(value));
+        }
+
+        Assert.Equal(mapper.MissingBin, mapper.BinOf(double.NaN));
+    }
 }

@@ -10,7 +10,7 @@ public class SplitFinderTests
     public void FindBest_TinyHistogram_PicksHandCheckedThresholdAndGain()
     {
         // Bins 0..2 then the (empty) missing bin. Gradients: bin0 (−4, h 2, 4 rows), bin1 (−2, h 2, 4 rows), bin2 (6, h 2, 4 rows).
-        double[] hist = [-4, 2, 4, -2, 2, 4, 6, 2, 4, 0, 0, 0];
+        double[] hist = [-4, 2, 4, 0, -2, 2, 4, 0, 6, 2, 4, 0, 0, 0, 0, 0];
         var finder = new SplitFinder(l1: 0, l2: 0, minCount: 1, minHessian: 0, minGain: 0);
 
         var split = finder.FindBest(hist, feature: 3, sumGradient: 0, sumHessian: 6, count: 12);
@@ -26,7 +26,7 @@ public class SplitFinderTests
     [Fact]
     public void FindBest_L2AndL1_ShrinkTheGain()
     {
-        double[] hist = [-4, 2, 4, -2, 2, 4, 6, 2, 4, 0, 0, 0];
+        double[] hist = [-4, 2, 4, 0, -2, 2, 4, 0, 6, 2, 4, 0, 0, 0, 0, 0];
         var finder = new SplitFinder(l1: 1, l2: 2, minCount: 1, minHessian: 0, minGain: 0);
 
         var split = finder.FindBest(hist, 0, 0, 6, 12);
@@ -40,7 +40,7 @@ public class SplitFinderTests
     [Fact]
     public void FindBest_MinimumCount_RejectsSmallSides()
     {
-        double[] hist = [-4, 2, 4, -2, 2, 4, 6, 2, 4, 0, 0, 0];
+        double[] hist = [-4, 2, 4, 0, -2, 2, 4, 0, 6, 2, 4, 0, 0, 0, 0, 0];
         var finder = new SplitFinder(0, 0, minCount: 5, minHessian: 0, minGain: 0);
 
         var split = finder.FindBest(hist, 0, 0, 6, 12);
@@ -52,7 +52,7 @@ public class SplitFinderTests
     [Fact]
     public void FindBest_MinimumGain_RejectsWeakSplits()
     {
-        double[] hist = [-4, 2, 4, -2, 2, 4, 6, 2, 4, 0, 0, 0];
+        double[] hist = [-4, 2, 4, 0, -2, 2, 4, 0, 6, 2, 4, 0, 0, 0, 0, 0];
 
         Assert.False(new SplitFinder(0, 0, 1, 0, minGain: 27).FindBest(hist, 0, 0, 6, 12).IsValid);
         Assert.Equal(1, new SplitFinder(0, 0, 1, 0, minGain: 26).FindBest(hist, 0, 0, 6, 12).Gain, 12);
@@ -62,7 +62,7 @@ public class SplitFinderTests
     public void FindBest_MissingRowsLikeLowBins_SendsMissingLeft()
     {
         // Missing rows carry negative gradients like bin 0, so they belong on the left.
-        double[] hist = [-4, 2, 4, 4, 2, 4, -4, 2, 4];
+        double[] hist = [-4, 2, 4, 0, 4, 2, 4, 0, -4, 2, 4, 0];
         var finder = new SplitFinder(0, 0, 1, 0, 0);
 
         var split = finder.FindBest(hist, 0, -4, 6, 12);
@@ -75,7 +75,7 @@ public class SplitFinderTests
     [Fact]
     public void FindBest_MissingRowsLikeHighBins_SendsMissingRight()
     {
-        double[] hist = [-4, 2, 4, 4, 2, 4, 4, 2, 4];
+        double[] hist = [-4, 2, 4, 0, 4, 2, 4, 0, 4, 2, 4, 0];
         var finder = new SplitFinder(0, 0, 1, 0, 0);
 
         var split = finder.FindBest(hist, 0, 4, 6, 12);
