@@ -69,6 +69,9 @@ public sealed class TrainingService(TrainingOptions? options = null)
 
             // Every fifth round keeps a trial's curve small enough for its table row at any round budget.
             ReportEvery = 5,
+
+            // Paths of at most 10 features keep every served explanation on the table-driven TreeSHAP.
+            MaximumDepth = 10,
         });
     }
 

@@ -60,6 +60,9 @@ public sealed class GbdtObjective
 
         /// <summary>Gets the seed of bagging and feature sampling.</summary>
         public int Seed { get; init; } = 42;
+
+        /// <summary>Gets the deepest a tree may grow (-1: no limit, LightGBM's default).</summary>
+        public int MaximumDepth { get; init; } = -1;
     }
 
     /// <summary>
@@ -122,6 +125,7 @@ public sealed class GbdtObjective
             EarlyStoppingRounds = _options.EarlyStoppingRounds,
             LearningRate = Number(trial, "learning_rate", 0.1),
             NumberOfLeaves = (int)Number(trial, "num_leaves", 31),
+            MaximumDepth = _options.MaximumDepth,
             MinimumExampleCountPerLeaf = (int)Number(trial, "min_data_in_leaf", 20),
             FeatureFraction = Number(trial, "feature_fraction", 1),
             BaggingFraction = Number(trial, "bagging_fraction", 1),
