@@ -36,6 +36,7 @@ public sealed class LifecycleServices
         Runs = new RunLog(Tables.Runs);
         Trials = new TrialStore(Tables.Trials);
         Gold = new GoldDatasetStore(Containers);
+        Objectives = new TrialObjectives(Gold);
         Ingestion = new IngestionService(Containers);
         Predictions = new PredictionLogStore(Containers.Predictions);
         Drift = new DriftMonitor(this);
@@ -73,6 +74,9 @@ public sealed class LifecycleServices
 
     /// <summary>Gets silver loading and gold preparation.</summary>
     public GoldDatasetStore Gold { get; }
+
+    /// <summary>Gets the tuning objectives of the prepared datasets (loaded and binned once per process).</summary>
+    public TrialObjectives Objectives { get; }
 
     /// <summary>Gets CSV ingestion.</summary>
     public IngestionService Ingestion { get; }

@@ -1,6 +1,5 @@
 using ChurnFlows.Durable;
 using ChurnFlows.Lifecycle.Orchestration;
-using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.Tuning.Pruners;
 using ChurnFlows.Tuning.Studies;
 
@@ -25,9 +24,7 @@ public sealed class RunTrialActivity(LifecycleServices services) : TaskActivity<
             return new TrialOutcome(stored.Number, stored.State.ToString(), stored.Value);
         }
 
-        var gold = await services.Gold.LoadAsync(input.Gold.BlobName, context.CancellationToken).ConfigureAwait(false);
-        var training = new TrainingService(new TrainingOptions { Seed = input.Settings.Seed, MaximumIterations = input.Settings.MaximumIterations, EarlyStoppingRounds = input.Settings.EarlyStoppingRounds });
-        var objective = training.CreateObjective(gold, Math.Max(1, Environment.ProcessorCount / Math.Max(1, input.Settings.BatchSize)));
+        var objective = await services.Objectives.GetAsync(input.Gold, input.Settings, Math.Max(1, Environment.ProcessorCount / Math.Max(1, input.Settings.BatchSize)), context.CancellationToken).ConfigureAwait(false);
         var study = new Study(state, pruner: new MedianPruner(NumberOfStartupTrials: 5, NumberOfWarmupSteps: 20));
         double? value = null;
         try

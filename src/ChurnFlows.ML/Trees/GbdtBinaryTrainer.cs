@@ -11,7 +11,7 @@ namespace ChurnFlows.ML.Trees;
 /// <remarks>
 /// Deterministic: the same data, options and <see cref="Options.Seed"/> give the same model on any
 /// number of threads (work is split by feature, or in row chunks fixed by the row count, and reduced in a fixed order). Instances are
-/// stateless between calls and may be reused; one <see cref="Fit"/> call uses
+/// stateless between calls and may be reused; one fit call uses
 /// <see cref="Options.NumberOfThreads"/> cores.
 /// </remarks>
 public sealed partial class GbdtBinaryTrainer
@@ -49,18 +49,62 @@ public sealed partial class GbdtBinaryTrainer
     {
         ArgumentNullException.ThrowIfNull(features);
         TrainingInputs.Check(features, labels, weights, validationFeatures, validationLabels, _options.EarlyStoppingRounds);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.NumberOfThreads ?? Environment.ProcessorCount };
+        return FitBinned(Bin(features, validationFeatures), labels, weights, validationLabels, cancellationToken);
+    }
+
+    /// <summary>
+    /// Bins training (and validation) rows with this trainer's bin count and seed, for several fits on the
+    /// same data (<see cref="Fit(BinnedTrainingData, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, CancellationToken)"/>).
+    /// </summary>
+    public BinnedTrainingData Bin(FeatureMatrix features, FeatureMatrix? validationFeatures = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var parallel = Parallel();
+        var data = BinnedDataset.Create(features, _options.MaximumBinCountPerFeature, _options.Seed, parallel);
+        var validation = validationFeatures is null ? null : data.Apply(validationFeatures, parallel);
+        return new BinnedTrainingData(data, validation, features.FeatureNames, _options.MaximumBinCountPerFeature, _options.Seed);
+    }
+
+    /// <summary>Trains a model on rows binned earlier by <see cref="Bin"/> (the same model a fit from the matrices gives).</summary>
+    /// <exception cref="ArgumentException">The data was binned with another bin count or seed, or labels, weights or validation do not match.</exception>
+    public GbdtModel Fit(BinnedTrainingData data, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights = default, ReadOnlySpan<float> validationLabels = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.MaximumBinCount != _options.MaximumBinCountPerFeature || data.Seed != _options.Seed)
+        {
+            throw new ArgumentException($"The data was binned with {data.MaximumBinCount} bins and seed {data.Seed}; this trainer uses {_options.MaximumBinCountPerFeature} bins and seed {_options.Seed}.", nameof(data));
+        }
+
+        TrainingInputs.CheckLabels(labels, data.RowCount, nameof(labels));
+        if (!weights.IsEmpty && weights.Length != data.RowCount)
+        {
+            throw new ArgumentException($"There are {weights.Length} weights for {data.RowCount} rows.", nameof(weights));
+        }
+
+        if (data.Validation is null && _options.EarlyStoppingRounds > 0)
+        {
+            throw new ArgumentException("EarlyStoppingRounds is set but the data has no validation set.", nameof(data));
+        }
+
+        if (data.Validation is not null)
+        {
+            TrainingInputs.CheckLabels(validationLabels, data.ValidationRowCount, nameof(validationLabels));
+        }
+
+        return FitBinned(data, labels, weights, validationLabels, cancellationToken);
+    }
+
+    private GbdtModel FitBinned(BinnedTrainingData data, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights, ReadOnlySpan<float> validationLabels, CancellationToken cancellationToken)
+    {
         var y = labels.ToArray();
         var w = BuildWeights(y, weights);
         var initScore = InitialScore(y, w);
-
-        var data = BinnedDataset.Create(features, _options.MaximumBinCountPerFeature, _options.Seed, parallel);
-        var validation = validationFeatures is null ? null : data.Apply(validationFeatures, parallel);
-        var validationY = validationLabels.ToArray();
-        var run = new BoostingRun(_options, data, y, w, initScore, validation, validationY, parallel);
+        var run = new BoostingRun(_options, data.Train, y, w, initScore, data.Validation, validationLabels.ToArray(), Parallel());
         var trees = run.Run(cancellationToken);
-        return new GbdtModel(features.FeatureNames, initScore, trees, run.BestIteration);
+        return new GbdtModel(data.FeatureNames, initScore, trees, run.BestIteration);
     }
+
+    private ParallelOptions Parallel() => new() { MaxDegreeOfParallelism = _options.NumberOfThreads ?? Environment.ProcessorCount };
 
     private double[] BuildWeights(float[] labels, ReadOnlySpan<float> weights)
     {

@@ -26,8 +26,9 @@ public sealed class GbdtObjective
     private readonly FeatureMatrix _validation;
     private readonly float[] _validationLabels;
     private readonly Options _options;
+    private readonly Lazy<BinnedTrainingData> _binned;
 
-    /// <summary>Creates the objective over fixed training and validation data.</summary>
+    /// <summary>Creates the objective over fixed training and validation data (binned once, on the first trial, for every trial).</summary>
     public GbdtObjective(FeatureMatrix train, float[] trainLabels, FeatureMatrix validation, float[] validationLabels, Options? options = null)
     {
         _train = train ?? throw new ArgumentNullException(nameof(train));
@@ -35,6 +36,7 @@ public sealed class GbdtObjective
         _validation = validation ?? throw new ArgumentNullException(nameof(validation));
         _validationLabels = validationLabels ?? throw new ArgumentNullException(nameof(validationLabels));
         _options = options ?? new Options();
+        _binned = new Lazy<BinnedTrainingData>(() => new GbdtBinaryTrainer(new GbdtBinaryTrainer.Options { Seed = _options.Seed, NumberOfThreads = _options.NumberOfThreads }).Bin(_train, _validation));
     }
 
     /// <summary>Objective settings.</summary>
@@ -109,7 +111,7 @@ public sealed class GbdtObjective
                 context.Stop();
             }
         };
-        var model = new GbdtBinaryTrainer(options).Fit(_train, _trainLabels, default, _validation, _validationLabels);
+        var model = new GbdtBinaryTrainer(options).Fit(_binned.Value, _trainLabels, default, _validationLabels);
         var probabilities = model.PredictProbabilities(_validation);
         var value = BinaryClassificationEvaluator.AreaUnderRocCurve(probabilities, _validationLabels);
         return new GbdtTrialResult(value, model.BestIteration, pruned, Describe(options));
