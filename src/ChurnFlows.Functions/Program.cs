@@ -34,6 +34,7 @@ if (args.Length > 0 && args[0] is "demo" or "sample-data")
 var builder = WebApplication.CreateBuilder(FunctionsHostingExtensions.WithoutFunctionsJsonVerb(args));
 await using var developmentStorage = await DevelopmentStorage.StartIfNeededAsync(builder.Configuration["AzureWebJobsStorage"] is { Length: > 0 } storage ? storage : "UseDevelopmentStorage=true", Console.Out);
 builder.AddFunctionsHosting();
+builder.AddChurnFlowsTelemetry();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;

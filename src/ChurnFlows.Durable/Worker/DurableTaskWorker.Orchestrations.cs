@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChurnFlows.Durable.History;
 using ChurnFlows.Durable.Hub;
 using ChurnFlows.Durable.Orchestration;
@@ -10,6 +11,10 @@ public sealed partial class DurableTaskWorker
     private async Task ProcessOrchestrationAsync(OrchestrationWorkItem item)
     {
         OrchestrationExecutor? executor = null;
+        using var span = DurableTelemetry.Source.StartActivity("orchestration episode");
+        span?.SetTag("durable.instance_id", item.InstanceId);
+        span?.SetTag("durable.messages", item.NewMessages.Count);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             executor = await GetExecutorAsync(item).ConfigureAwait(false);
@@ -46,6 +51,8 @@ public sealed partial class DurableTaskWorker
             }
 
             await _hub.CompleteOrchestrationWorkItemAsync(item, checkpoint, CancellationToken.None).ConfigureAwait(false);
+            span?.SetTag("durable.orchestrator", executor.Name);
+            DurableTelemetry.RecordEpisode(Stopwatch.GetElapsedTime(started));
 
             if (episode.IsTerminal)
             {
@@ -59,6 +66,7 @@ public sealed partial class DurableTaskWorker
                 _cache.Remove(item.InstanceId);
             }
 
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
             _logger.EpisodeAbandoned(item.InstanceId, e);
             await _hub.AbandonOrchestrationWorkItemAsync(item, CancellationToken.None).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChurnFlows.Durable.History;
 using ChurnFlows.Durable.Hub;
 using ChurnFlows.Durable.Orchestration;
@@ -204,6 +205,10 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
         }
         else
         {
+            using var span = DurableTelemetry.Source.StartActivity($"activity {scheduled.Name}");
+            span?.SetTag("durable.instance_id", item.InstanceId);
+            span?.SetTag("durable.task_id", scheduled.EventId);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 var input = _options.DataConverter.Deserialize(scheduled.Input, activity.InputType);
@@ -218,7 +223,10 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
             catch (Exception e)
             {
                 result = new TaskFailedEvent(_options.TimeProvider.GetUtcNow().UtcDateTime, scheduled.EventId, TaskFailureDetails.FromException(e));
+                span?.SetStatus(ActivityStatusCode.Error, e.Message);
             }
+
+            DurableTelemetry.RecordActivity(scheduled.Name, result is TaskCompletedEvent, Stopwatch.GetElapsedTime(started));
         }
 
         try

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Lifecycle.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -44,6 +45,11 @@ public static class PredictionEndpoints
 
             var errors = new List<FieldError>();
             var result = PredictionService.Predict(model, body!.RootElement, errors, log: log);
+            if (result is not null)
+            {
+                ChurnFlowsTelemetry.CountPredictions(result.ModelVersion, "single", 1);
+            }
+
             return result is null ? HttpProblems.Invalid(errors) : TypedResults.Ok(result);
         }
     }
@@ -87,7 +93,13 @@ public static class PredictionEndpoints
                 }
             }
 
-            return errors.Count > 0 ? HttpProblems.Invalid(errors) : TypedResults.Ok<IReadOnlyList<PredictionResult>>(results);
+            if (errors.Count > 0)
+            {
+                return HttpProblems.Invalid(errors);
+            }
+
+            ChurnFlowsTelemetry.CountPredictions(model.Artifact.Version, "batch", results.Count);
+            return TypedResults.Ok<IReadOnlyList<PredictionResult>>(results);
         }
     }
 

@@ -55,6 +55,44 @@ public sealed class PredictionEndpointsTests(ServedModelFixture served) : IClass
         _client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
     [Fact]
+    public async Task Predict_Served_IsCountedOnTheServingMeterByModelVersion()
+    {
+        long counted = 0;
+        string? version = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == ChurnFlows.Functions.Hosting.ChurnFlowsTelemetry.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "route" && Equals(tag.Value, "single"))
+                {
+                    Interlocked.Add(ref counted, value);
+                }
+                else if (tag.Key == "model_version")
+                {
+                    version = tag.Value as string;
+                }
+            }
+        });
+        listener.Start();
+
+        var response = await PostAsync("/api/predict", Customer);
+
+        response.EnsureSuccessStatusCode();
+        Assert.True(Interlocked.Read(ref counted) >= 1);
+        Assert.Equal((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("model_version").GetString(), version);
+    }
+
+    [Fact]
     public async Task Predict_ValidCustomer_ReturnsProbabilityDecisionAndThreeReasons()
     {
         var response = await PostAsync("/api/predict", Customer);
