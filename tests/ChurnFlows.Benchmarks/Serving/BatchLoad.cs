@@ -15,7 +15,8 @@ internal sealed record BatchResult(double RowsPerSecond, long Requests, long Fai
 
 /// <summary>
 /// Batch scoring through HTTP: a few concurrent clients post the same JSON array of customers (rows of
-/// the sample CSV in the standard churn schema, snake_case, label left out) to <c>/api/predict/batch</c>.
+/// the sample CSV in the standard churn schema, snake_case, label left out) to <c>/api/predict/batch</c>,
+/// with or without reasons.
 /// </summary>
 internal static class BatchLoad
 {
@@ -66,10 +67,10 @@ internal static class BatchLoad
     }
 
     /// <summary>Checks that one batch is answered with 200 and one result per customer; returns the problem otherwise.</summary>
-    public static async Task<string?> CheckAsync(Uri baseAddress, byte[] body, int rows)
+    public static async Task<string?> CheckAsync(Uri url, byte[] body, int rows)
     {
-        using var http = new HttpClient { BaseAddress = baseAddress };
-        using var response = await http.PostAsync(new Uri("/api/predict/batch", UriKind.Relative), Content(body));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+        using var response = await http.PostAsync(url, Content(body));
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
@@ -80,17 +81,17 @@ internal static class BatchLoad
         return doc.RootElement.GetArrayLength() == rows ? null : $"{doc.RootElement.GetArrayLength()} results for {rows} customers";
     }
 
-    /// <summary>Posts <paramref name="body"/> from <paramref name="clients"/> clients for <paramref name="duration"/>.</summary>
-    public static async Task<BatchResult> RunAsync(Uri baseAddress, byte[] body, int rows, int clients, TimeSpan duration)
+    /// <summary>Posts <paramref name="body"/> to <paramref name="url"/> from <paramref name="clients"/> clients for <paramref name="duration"/>.</summary>
+    public static async Task<BatchResult> RunAsync(Uri url, byte[] body, int rows, int clients, TimeSpan duration)
     {
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
         long ok = 0, failed = 0;
         var clock = Stopwatch.StartNew();
         async Task ClientAsync()
         {
             while (clock.Elapsed < duration)
             {
-                using var response = await http.PostAsync(new Uri("/api/predict/batch", UriKind.Relative), Content(body));
+                using var response = await http.PostAsync(url, Content(body));
                 await response.Content.CopyToAsync(Stream.Null);
                 if (response.IsSuccessStatusCode)
                 {

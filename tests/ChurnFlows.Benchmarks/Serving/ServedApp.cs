@@ -13,6 +13,7 @@ internal sealed class ServedApp : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private bool _disposed;
 
     private ServedApp(Process process, int port)
     {
@@ -80,6 +81,12 @@ internal sealed class ServedApp : IAsyncDisposable
     /// <summary>Stops the app (it is killed; the prediction log is read only after its count settles).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
