@@ -89,7 +89,8 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
         await store.SaveAsync(outcome.Artifact);
         await store.PromoteAsync(outcome.Artifact.Version);
         Console.Error.WriteLine(Text($"trained and promoted {version}: {outcome.Artifact.Model.Trees.Count} trees, test ROC-AUC {outcome.Artifact.Metrics?.AreaUnderRocCurve:F4}"));
-        return Text($"{version} ({outcome.Artifact.Model.Trees.Count} trees)");
+        var trees = outcome.Artifact.Model.Trees;
+        return Text($"{version}: {trees.Count} trees, {trees.Average(t => t.LeafValues.Count):F0} leaves on average");
     }
 
     private static async Task<string?> CheckSingleAsync(Uri baseAddress)
