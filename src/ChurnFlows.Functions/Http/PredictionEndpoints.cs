@@ -8,7 +8,9 @@ namespace ChurnFlows.Functions.Http;
 /// <summary>
 /// <c>POST /api/predict</c> (one customer) and <c>POST /api/predict/batch</c> (a JSON array), served by the
 /// Production model. Bad input gets 400 problem+json naming every bad field; a body over the limit gets
-/// 413; no promoted model yet gets 503. Client errors never produce a 500.
+/// 413; no promoted model yet gets 503. Client errors never produce a 500. Each answer carries the top-3
+/// TreeSHAP reasons unless the query says <c>?reasons=false</c>: explaining costs far more than scoring,
+/// so callers that only need the score (bulk scoring, high-rate services) skip it.
 /// </summary>
 public static class PredictionEndpoints
 {
@@ -27,7 +29,7 @@ public static class PredictionEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<PredictionResult>, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, ModelCache models, PredictionLogger log, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PredictionResult>, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, ModelCache models, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
         var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxSingleBodyBytes, cancellationToken);
         if (problem is not null)
@@ -44,7 +46,7 @@ public static class PredictionEndpoints
             }
 
             var errors = new List<FieldError>();
-            var result = PredictionService.Predict(model, body!.RootElement, errors, log: log);
+            var result = PredictionService.Predict(model, body!.RootElement, errors, log: log, explain: reasons ?? true);
             if (result is not null)
             {
                 ChurnFlowsTelemetry.CountPredictions(result.ModelVersion, "single", 1);
@@ -54,7 +56,7 @@ public static class PredictionEndpoints
         }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, ModelCache models, PredictionLogger log, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, ModelCache models, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
         var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxBatchBodyBytes, cancellationToken);
         if (problem is not null)
@@ -87,7 +89,7 @@ public static class PredictionEndpoints
             var i = 0;
             foreach (var customer in root.EnumerateArray())
             {
-                if (PredictionService.Predict(model, customer, errors, $"[{i++}].", log) is { } result)
+                if (PredictionService.Predict(model, customer, errors, $"[{i++}].", log, reasons ?? true) is { } result)
                 {
                     results.Add(result);
                 }

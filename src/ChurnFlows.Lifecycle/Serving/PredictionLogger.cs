@@ -5,8 +5,9 @@ namespace ChurnFlows.Lifecycle.Serving;
 
 /// <summary>
 /// Logs predictions off the hot path: <see cref="TryLog"/> only writes into a bounded in-memory buffer;
-/// a background loop appends batches to the prediction log. When the buffer is full (storage slower
-/// than traffic) new entries are dropped and counted rather than slowing requests down.
+/// a background loop appends batches to the prediction log every flush interval, or sooner once a quarter
+/// of the buffer is waiting (so bursts do not overflow it between flushes). When the buffer is full
+/// (storage slower than traffic) new entries are dropped and counted rather than slowing requests down.
 /// </summary>
 public sealed class PredictionLogger : IAsyncDisposable
 {
@@ -14,6 +15,7 @@ public sealed class PredictionLogger : IAsyncDisposable
     private readonly PredictionLogStore _store;
     private readonly string _writer;
     private readonly TimeSpan _flushInterval;
+    private readonly int _backlogFlushSize;
     private readonly Task _loop;
     private readonly CancellationTokenSource _stop = new();
     private long _dropped;
@@ -26,6 +28,7 @@ public sealed class PredictionLogger : IAsyncDisposable
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _writer = writer;
         _flushInterval = flushInterval ?? TimeSpan.FromSeconds(2);
+        _backlogFlushSize = Math.Max(1, capacity / 4);
         _buffer = Channel.CreateBounded<PredictionLogEntry>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         _loop = Task.Run(RunAsync);
     }
@@ -76,13 +79,22 @@ public sealed class PredictionLogger : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                await Task.Delay(_flushInterval, _stop.Token).ConfigureAwait(false);
+                await WaitForBatchAsync(_stop.Token).ConfigureAwait(false);
                 await FlushAsync(_stop.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
             // Disposal writes the rest.
+        }
+    }
+
+    private async Task WaitForBatchAsync(CancellationToken cancellationToken)
+    {
+        var poll = TimeSpan.FromMilliseconds(Math.Min(100, _flushInterval.TotalMilliseconds));
+        for (var waited = TimeSpan.Zero; waited < _flushInterval && _buffer.Reader.Count < _backlogFlushSize; waited += poll)
+        {
+            await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -12,7 +12,7 @@ public sealed record PredictionReason(string Feature, double? Value, double Cont
 /// <param name="WillChurn">Whether the probability reaches the model's decision threshold.</param>
 /// <param name="Confidence">How far the probability is from the threshold, scaled to [0, 1].</param>
 /// <param name="ModelVersion">The model that answered.</param>
-/// <param name="TopReasons">The three strongest reasons.</param>
+/// <param name="TopReasons">The three strongest reasons (empty when the caller asked for the score only).</param>
 public sealed record PredictionResult(string? CustomerId, double Probability, bool WillChurn, double Confidence, string ModelVersion, IReadOnlyList<PredictionReason> TopReasons);
 
 /// <summary>A field of a request that could not be used.</summary>

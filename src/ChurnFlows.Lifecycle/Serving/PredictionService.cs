@@ -12,8 +12,10 @@ public static class PredictionService
     /// <summary>
     /// Scores one customer; problems with the request are returned in <paramref name="errors"/> (and the
     /// result is null). A served prediction is queued on <paramref name="log"/> for drift monitoring.
+    /// Reasons cost far more than the score (TreeSHAP walks every tree path), so callers that only need the
+    /// score pass <paramref name="explain"/> false and get an empty <see cref="PredictionResult.TopReasons"/>.
     /// </summary>
-    public static PredictionResult? Predict(ServingModel model, JsonElement customer, List<FieldError> errors, string prefix = "", PredictionLogger? log = null)
+    public static PredictionResult? Predict(ServingModel model, JsonElement customer, List<FieldError> errors, string prefix = "", PredictionLogger? log = null, bool explain = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         var pipeline = model.Artifact.Pipeline;
@@ -30,9 +32,9 @@ public static class PredictionService
         var probability = model.Artifact.Model.PredictProbability(features);
         var threshold = model.Artifact.Threshold;
         var confidence = probability >= threshold ? (probability - threshold) / Math.Max(1e-9, 1 - threshold) : (threshold - probability) / Math.Max(1e-9, threshold);
-        var reasons = model.Explainer.TopReasons(features, 3)
-            .Select(r => new PredictionReason(r.Name, double.IsNaN(r.Value) ? null : r.Value, r.Contribution))
-            .ToList();
+        IReadOnlyList<PredictionReason> reasons = explain
+            ? [.. model.Explainer.TopReasons(features, 3).Select(r => new PredictionReason(r.Name, double.IsNaN(r.Value) ? null : r.Value, r.Contribution))]
+            : [];
         log?.TryLog(new PredictionLogEntry(DateTimeOffset.UtcNow, model.Artifact.Version, id ?? string.Empty, probability, features));
         return new PredictionResult(id, probability, probability >= threshold, Math.Clamp(confidence, 0, 1), model.Artifact.Version, reasons);
     }

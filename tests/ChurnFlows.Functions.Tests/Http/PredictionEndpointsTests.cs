@@ -160,6 +160,28 @@ public sealed class PredictionEndpointsTests(ServedModelFixture served) : IClass
     }
 
     [Fact]
+    public async Task Predict_ReasonsFalse_ReturnsTheSameScoreWithoutReasons()
+    {
+        var explained = await (await PostAsync("/api/predict", Customer)).Content.ReadFromJsonAsync<JsonElement>();
+        var response = await PostAsync("/api/predict?reasons=false", Customer);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var scored = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(explained.GetProperty("probability").GetDouble(), scored.GetProperty("probability").GetDouble());
+        Assert.Equal(0, scored.GetProperty("top_reasons").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task PredictBatch_ReasonsFalse_ScoresEachWithoutReasons()
+    {
+        var response = await PostAsync("/api/predict/batch?reasons=false", $"[{Customer},{Customer}]");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.All(results.EnumerateArray(), r => Assert.Equal(0, r.GetProperty("top_reasons").GetArrayLength()));
+    }
+
+    [Fact]
     public async Task CurrentModel_ReturnsTheServedVersion()
     {
         var response = await _client.GetAsync("/api/models/current");
