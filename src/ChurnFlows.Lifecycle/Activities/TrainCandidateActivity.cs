@@ -35,7 +35,7 @@ public sealed class TrainCandidateActivity(LifecycleServices services) : TaskAct
             var gold = await services.Gold.LoadAsync(input.Gold.BlobName, ct).ConfigureAwait(false);
             var silver = await services.Gold.LoadSilverAsync(input.Gold.DatasetSha256, ct).ConfigureAwait(false);
             var pipeline = FeaturePipeline.Fit(silver.SelectRows(gold.Train.Rows));
-            var training = new TrainingService(new TrainingOptions { Seed = settings.Seed, MaximumIterations = settings.MaximumIterations, EarlyStoppingRounds = settings.EarlyStoppingRounds, Thresholds = settings.Thresholds });
+            var training = new TrainingService(settings.ToTrainingOptions());
             var trainer = training.CreateObjective(gold, Environment.ProcessorCount).TrainerOptions(study.GetTrial(best.Number));
             var lineage = new ModelLineage { DatasetSha256 = input.Gold.DatasetSha256, DatasetVersion = input.Gold.DatasetSha256[..12], RunId = input.RunId, Parameters = TrainingService.Describe(best) };
             artifact = training.FitCandidate(silver.Schema, pipeline, gold, trainer, input.Version, lineage);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChurnFlows.ML.Artifacts;
+using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Drift;
 using ChurnFlows.ML.Evaluation;
 
@@ -58,40 +59,21 @@ public sealed class DriftMonitor(LifecycleServices services)
 
     private static DriftReport Compare(ModelArtifact model, List<PredictionLogEntry> logged, DriftMonitorSettings settings)
     {
+        // Logged feature vectors are in the pipeline's order; lay them out as columns for the detector.
         var names = model.Pipeline.FeatureNames;
-        var current = new List<FeatureHistogram>();
-        foreach (var reference in model.ReferenceHistograms)
+        var columns = new double[names.Count][];
+        for (var c = 0; c < columns.Length; c++)
         {
-            var index = IndexOf(names, reference.Name);
-            if (index < 0)
+            columns[c] = new double[logged.Count];
+            for (var r = 0; r < logged.Count; r++)
             {
-                continue;
-            }
-
-            var h = reference.EmptyCopy();
-            foreach (var e in logged)
-            {
-                if (index < e.Features.Length)
-                {
-                    h.Add(e.Features[index]);
-                }
-            }
-
-            current.Add(h);
-        }
-
-        FeatureHistogram? predictions = null;
-        if (model.PredictionHistogram is { } reference2 && logged.Count > 0)
-        {
-            predictions = reference2.EmptyCopy();
-            foreach (var e in logged)
-            {
-                predictions.Add(e.Probability);
+                columns[c][r] = c < logged[r].Features.Length ? logged[r].Features[c] : double.NaN;
             }
         }
 
         var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };
-        return DriftDetector.Compare(model.ReferenceHistograms, current, options, model.PredictionHistogram, predictions);
+        var predictions = logged.Select(e => e.Probability).ToArray();
+        return DriftDetector.Compare(model.ReferenceHistograms, new FeatureMatrix(names, columns), options, model.PredictionHistogram, predictions);
     }
 
     private async Task<(int Count, double? Auc)> LabelledPerformanceAsync(List<PredictionLogEntry> logged, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken)
@@ -116,19 +98,6 @@ public sealed class DriftMonitor(LifecycleServices services)
 
         var bothClasses = labels.Contains(1f) && labels.Contains(0f);
         return (scores.Count, bothClasses ? BinaryClassificationEvaluator.AreaUnderRocCurve([.. scores], [.. labels]) : null);
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (names[i] == name)
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     private static string Text(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

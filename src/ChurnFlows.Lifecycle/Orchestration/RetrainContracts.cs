@@ -48,6 +48,16 @@ public sealed record RetrainSettings
 
     /// <summary>Gets how much ROC-AUC the candidate may lose against the champion on the same holdout.</summary>
     public double MaximumRegression { get; init; } = 0.002;
+
+    /// <summary>The training settings a retrain's activities give <see cref="TrainingService"/>.</summary>
+    public TrainingOptions ToTrainingOptions() => new()
+    {
+        Trials = Trials,
+        Seed = Seed,
+        MaximumIterations = MaximumIterations,
+        EarlyStoppingRounds = EarlyStoppingRounds,
+        Thresholds = Thresholds,
+    };
 }
 
 /// <summary>How a retrain ended.</summary>

@@ -75,7 +75,8 @@ public sealed record GoldDataset(GoldPart Train, GoldPart Validation, GoldPart T
     {
         try
         {
-            using var r = new BinaryReader(new MemoryStream(bytes.ToArray()), Encoding.UTF8);
+            using var stream = MemoryMarshal.TryGetArray(bytes, out var segment) ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false) : new MemoryStream(bytes.ToArray());
+            using var r = new BinaryReader(stream, Encoding.UTF8);
             if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             {
                 throw new InvalidDataException("The blob is not a ChurnFlows gold dataset (bad header).");

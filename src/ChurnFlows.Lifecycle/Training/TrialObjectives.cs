@@ -21,8 +21,7 @@ public sealed class TrialObjectives(GoldDatasetStore gold)
         return _objectives.GetAsync(key, async () =>
         {
             var data = await gold.LoadAsync(reference.BlobName, cancellationToken).ConfigureAwait(false);
-            var training = new TrainingService(new TrainingOptions { Seed = settings.Seed, MaximumIterations = settings.MaximumIterations, EarlyStoppingRounds = settings.EarlyStoppingRounds });
-            return training.CreateObjective(data, threads);
+            return new TrainingService(settings.ToTrainingOptions()).CreateObjective(data, threads);
         });
     }
 }

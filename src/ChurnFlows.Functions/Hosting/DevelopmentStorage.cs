@@ -1,7 +1,7 @@
 using ChurnFlows.Storage;
 using ChurnFlows.Storage.Emulator;
 
-namespace ChurnFlows.Functions.Cli;
+namespace ChurnFlows.Functions.Hosting;
 
 /// <summary>Starts Azurite for development storage when nothing listens on its ports yet.</summary>
 public static class DevelopmentStorage
