@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using ChurnFlows.Durable;
-using ChurnFlows.Durable.Client;
-using ChurnFlows.Durable.Worker;
 using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Orchestration;
@@ -35,12 +33,9 @@ public static class DemoCommand
         var account = StorageAccount.FromConnectionString(azurite?.ConnectionString ?? options.ConnectionString);
         var settings = new ChurnFlowsSettings { StorageConnectionString = azurite?.ConnectionString ?? options.ConnectionString, TaskHub = options.TaskHub };
         var hub = TaskHubFactory.Create(account, settings);
-        await hub.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         var lifecycleOptions = new LifecycleOptions { Retrain = new RetrainSettings { Trials = options.Trials, Seed = options.Seed, BatchSize = Math.Max(2, Environment.ProcessorCount) } };
-        var lifecycle = new LifecycleServices(account, new DurableTaskClient(hub), lifecycleOptions);
-        await lifecycle.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        await using var worker = new DurableTaskWorker(hub, new DurableTaskRegistry().AddLifecycle(lifecycle));
-        await worker.StartAsync(cancellationToken).ConfigureAwait(false);
+        await using var runtime = await LifecycleRuntime.StartAsync(account, hub, lifecycleOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var lifecycle = runtime.Services;
         Say($"durable worker started on task hub '{options.TaskHub}' ({hub.GetType().Name})");
 
         var blobName = $"customers-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}.csv";

@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ChurnFlows.Benchmarks.Training;
 using ChurnFlows.Durable;
-using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.AzureStorage;
-using ChurnFlows.Durable.Worker;
 using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.Storage;
@@ -36,13 +34,10 @@ public sealed class RetrainSuite : IBenchmarkSuite
         var csv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.Ordinal)) ?? PeerScripts.SampleCsv(100_000);
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
         var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
-        await using var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "benchretrain" });
-        await hub.CreateIfNotExistsAsync();
+        var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "benchretrain" });
         var options = new LifecycleOptions { Retrain = new RetrainSettings { Trials = trials, BatchSize = batch, MaximumIterations = 1000, EarlyStoppingRounds = 50, PlateauWaves = 0, MaxTuningMinutes = 120 } };
-        var lifecycle = new LifecycleServices(account, new DurableTaskClient(hub), options);
-        await lifecycle.CreateIfNotExistsAsync();
-        await using var worker = new DurableTaskWorker(hub, new DurableTaskRegistry().AddLifecycle(lifecycle));
-        await worker.StartAsync(CancellationToken.None);
+        await using var runtime = await LifecycleRuntime.StartAsync(account, hub, options);
+        var lifecycle = runtime.Services;
 
         var sw = Stopwatch.StartNew();
         var bytes = await File.ReadAllBytesAsync(csv);

@@ -19,15 +19,12 @@ namespace ChurnFlows.Lifecycle.Tests.Orchestration;
 public sealed class LifecycleHost : IAsyncDisposable
 {
     private readonly AzuriteProcess _azurite;
-    private readonly AzureStorageTaskHub _hub;
-    private readonly DurableTaskWorker _worker;
+    private readonly LifecycleRuntime _runtime;
 
-    private LifecycleHost(AzuriteProcess azurite, AzureStorageTaskHub hub, LifecycleServices services, DurableTaskWorker worker)
+    private LifecycleHost(AzuriteProcess azurite, LifecycleRuntime runtime)
     {
         _azurite = azurite;
-        _hub = hub;
-        Services = services;
-        _worker = worker;
+        _runtime = runtime;
     }
 
     /// <summary>Small, fast settings with gates loose enough for a few thousand synthetic rows.</summary>
@@ -44,7 +41,7 @@ public sealed class LifecycleHost : IAsyncDisposable
         },
     };
 
-    public LifecycleServices Services { get; }
+    public LifecycleServices Services => _runtime.Services;
 
     public DurableTaskClient Client => Services.Client;
 
@@ -53,11 +50,8 @@ public sealed class LifecycleHost : IAsyncDisposable
         var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
         var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
         var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "lifecycletest" });
-        var services = new LifecycleServices(account, new DurableTaskClient(hub), options ?? FastOptions);
-        await services.CreateIfNotExistsAsync();
-        var worker = new DurableTaskWorker(hub, new DurableTaskRegistry().AddLifecycle(services), new DurableTaskWorkerOptions { MaxConcurrentActivities = 4 });
-        await worker.StartAsync(CancellationToken.None);
-        return new LifecycleHost(azurite, hub, services, worker);
+        var runtime = await LifecycleRuntime.StartAsync(account, hub, options ?? FastOptions, new DurableTaskWorkerOptions { MaxConcurrentActivities = 4 });
+        return new LifecycleHost(azurite, runtime);
     }
 
     /// <summary>Drops a synthetic CSV into <c>churn-incoming</c> and returns its blob name.</summary>
@@ -93,8 +87,7 @@ public sealed class LifecycleHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _worker.DisposeAsync();
-        await _hub.DisposeAsync();
+        await _runtime.DisposeAsync();
         await _azurite.DisposeAsync();
     }
 }
