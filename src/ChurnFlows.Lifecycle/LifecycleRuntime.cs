@@ -23,6 +23,12 @@ public sealed class LifecycleRuntime : IAsyncDisposable
         _worker = worker;
     }
 
+    /// <summary>
+    /// Gets the worker settings the lifecycle runs with: many orchestration episodes at once, because they
+    /// mostly wait on storage round trips rather than CPU.
+    /// </summary>
+    public static DurableTaskWorkerOptions DefaultWorkerOptions { get; } = new() { MaxConcurrentOrchestrations = 32 };
+
     /// <summary>Gets the lifecycle's services (their client schedules on the same hub).</summary>
     public LifecycleServices Services { get; }
 
@@ -34,7 +40,7 @@ public sealed class LifecycleRuntime : IAsyncDisposable
         await hub.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         var services = new LifecycleServices(account, new DurableTaskClient(hub), options);
         await services.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        var worker = new DurableTaskWorker(hub, new DurableTaskRegistry().AddLifecycle(services), workerOptions);
+        var worker = new DurableTaskWorker(hub, new DurableTaskRegistry().AddLifecycle(services), workerOptions ?? DefaultWorkerOptions);
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
         return new LifecycleRuntime(hub, services, worker);
     }

@@ -32,8 +32,7 @@ public static class LifecycleHosting
         services.AddSingleton(sp => new DurableTaskWorker(
             sp.GetRequiredService<ITaskHub>(),
             new DurableTaskRegistry().AddLifecycle(sp.GetRequiredService<LifecycleServices>()),
-            // Episodes mostly wait on storage round trips, so many run at once on few cores.
-            new DurableTaskWorkerOptions { MaxConcurrentActivities = settings.MaxConcurrentActivities, MaxConcurrentOrchestrations = 32 },
+            LifecycleRuntime.DefaultWorkerOptions with { MaxConcurrentActivities = settings.MaxConcurrentActivities },
             sp.GetService<ILoggerFactory>()));
         services.AddHostedService<LifecycleStartup>();
         return services;

@@ -1,7 +1,6 @@
 using ChurnFlows.Durable;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.AzureStorage;
-using ChurnFlows.Durable.Worker;
 using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.ML.Synthetic;
@@ -50,7 +49,7 @@ public sealed class LifecycleHost : IAsyncDisposable
         var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
         var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
         var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "lifecycletest" });
-        var runtime = await LifecycleRuntime.StartAsync(account, hub, options ?? FastOptions, new DurableTaskWorkerOptions { MaxConcurrentActivities = 4 });
+        var runtime = await LifecycleRuntime.StartAsync(account, hub, options ?? FastOptions, LifecycleRuntime.DefaultWorkerOptions with { MaxConcurrentActivities = 4 });
         return new LifecycleHost(azurite, runtime);
     }
 
