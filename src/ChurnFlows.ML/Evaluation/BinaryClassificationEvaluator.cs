@@ -16,31 +16,7 @@ public static class BinaryClassificationEvaluator
     public static double AreaUnderRocCurve(ReadOnlySpan<double> scores, ReadOnlySpan<float> labels)
     {
         Check(scores, labels);
-        var order = SortedAscending(scores);
-        double positives = 0, rankSum = 0;
-        for (var i = 0; i < order.Length;)
-        {
-            var j = i;
-            while (j + 1 < order.Length && scores[order[j + 1]] == scores[order[i]])
-            {
-                j++;
-            }
-
-            var averageRank = (i + j) / 2.0 + 1;
-            for (var k = i; k <= j; k++)
-            {
-                if (labels[order[k]] > 0.5f)
-                {
-                    positives++;
-                    rankSum += averageRank;
-                }
-            }
-
-            i = j + 1;
-        }
-
-        var negatives = order.Length - positives;
-        return positives == 0 || negatives == 0 ? 0.5 : (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
+        return scores.IsEmpty ? 0.5 : ScoreRanking.AreaUnderRocCurve(scores, labels);
     }
 
     /// <summary>Average precision (the step-wise PR-AUC), treating tied scores as one threshold.</summary>

@@ -34,41 +34,88 @@ internal sealed class BinMapper
     /// <param name="minDataInBin">Fewest sample values a bin should hold (LightGBM uses 3).</param>
     public static BinMapper Fit(ReadOnlySpan<double> sample, int maxValueBins, int minDataInBin)
     {
-        var values = new double[sample.Length];
-        var n = 0;
-        foreach (var v in sample)
-        {
-            if (!double.IsNaN(v))
-            {
-                values[n++] = v;
-            }
-        }
-
+        var (distinct, counts, n) = CountDistinct(sample);
         if (n == 0)
         {
             return new BinMapper([double.PositiveInfinity]);
         }
 
-        Array.Sort(values, 0, n);
+        var bounds = distinct.Length <= maxValueBins
+            ? BoundsForFewValues(distinct, counts, minDataInBin)
+            : GreedyBounds(distinct, counts, n, maxValueBins, minDataInBin);
+        return new BinMapper(bounds);
+    }
+
+    /// <summary>Bins a whole column (NaN → the missing bin).</summary>
+    public byte[] BinAll(ReadOnlySpan<double> column)
+    {
+        var result = new byte[column.Length];
+        var bounds = UpperBounds.AsSpan();
+        var missing = (byte)MissingBin;
+        for (var i = 0; i < column.Length; i++)
+        {
+            var value = column[i];
+            result[i] = double.IsNaN(value) ? missing : (byte)LowerBound(bounds, value);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The sorted distinct non-missing values with their counts, and how many values were not missing.
+    /// Counted in a hash table while there are few (most churn columns are small integers), else sorted.
+    /// </summary>
+    private static (double[] Distinct, int[] Counts, int NonMissing) CountDistinct(ReadOnlySpan<double> sample)
+    {
+        const int hashLimit = 2048;
+        var table = new Dictionary<double, int>();
+        var nonMissing = 0;
+        var i = 0;
+        for (; i < sample.Length && table.Count <= hashLimit; i++)
+        {
+            var v = sample[i];
+            if (!double.IsNaN(v))
+            {
+                nonMissing++;
+                table[v] = table.GetValueOrDefault(v) + 1;
+            }
+        }
+
+        if (i == sample.Length && table.Count <= hashLimit)
+        {
+            var keys = table.Keys.ToArray();
+            var values = table.Values.ToArray();
+            Array.Sort(keys, values);
+            return (keys, values, nonMissing);
+        }
+
+        var sorted = new double[sample.Length];
+        var n = 0;
+        foreach (var v in sample)
+        {
+            if (!double.IsNaN(v))
+            {
+                sorted[n++] = v;
+            }
+        }
+
+        Array.Sort(sorted, 0, n);
         var distinct = new List<double>();
         var counts = new List<int>();
-        for (var i = 0; i < n; i++)
+        for (var k = 0; k < n; k++)
         {
-            if (distinct.Count > 0 && values[i] == distinct[^1])
+            if (distinct.Count > 0 && sorted[k] == distinct[^1])
             {
                 counts[^1]++;
             }
             else
             {
-                distinct.Add(values[i]);
+                distinct.Add(sorted[k]);
                 counts.Add(1);
             }
         }
 
-        var bounds = distinct.Count <= maxValueBins
-            ? BoundsForFewValues(distinct, counts, minDataInBin)
-            : GreedyBounds(distinct, counts, n, maxValueBins, minDataInBin);
-        return new BinMapper(bounds);
+        return ([.. distinct], [.. counts], n);
     }
 
     /// <summary>Returns the bin of one raw value.</summary>
@@ -79,9 +126,15 @@ internal sealed class BinMapper
             return MissingBin;
         }
 
-        // Branch-free lower bound (the first bound ≥ value; the last bound is +∞): a data-dependent
-        // branch per halving would mispredict about half the time when binning whole columns.
-        var bounds = UpperBounds;
+        return LowerBound(UpperBounds, value);
+    }
+
+    /// <summary>
+    /// The first bound ≥ <paramref name="value"/> (the last bound is +∞), branch-free: a data-dependent
+    /// branch per halving would mispredict about half the time when binning whole columns.
+    /// </summary>
+    private static int LowerBound(ReadOnlySpan<double> bounds, double value)
+    {
         int first = 0, length = bounds.Length;
         while (length > 1)
         {
@@ -97,11 +150,11 @@ internal sealed class BinMapper
     /// <remarks>The last value bin's bound is +∞; it becomes <see cref="double.MaxValue"/> so models stay plain JSON.</remarks>
     public double ThresholdOf(int bin) => bin >= UpperBounds.Length - 1 ? double.MaxValue : UpperBounds[bin];
 
-    private static double[] BoundsForFewValues(List<double> distinct, List<int> counts, int minDataInBin)
+    private static double[] BoundsForFewValues(double[] distinct, int[] counts, int minDataInBin)
     {
-        var bounds = new List<double>(distinct.Count);
+        var bounds = new List<double>(distinct.Length);
         var accumulated = 0;
-        for (var i = 0; i < distinct.Count - 1; i++)
+        for (var i = 0; i < distinct.Length - 1; i++)
         {
             accumulated += counts[i];
             if (accumulated >= minDataInBin)
@@ -115,16 +168,16 @@ internal sealed class BinMapper
         return [.. bounds];
     }
 
-    private static double[] GreedyBounds(List<double> distinct, List<int> counts, int total, int maxBins, int minDataInBin)
+    private static double[] GreedyBounds(double[] distinct, int[] counts, int total, int maxBins, int minDataInBin)
     {
         maxBins = Math.Max(1, Math.Min(maxBins, total / Math.Max(1, minDataInBin)));
         var meanBinSize = (double)total / maxBins;
 
         // Values at least as frequent as an average bin get a bin of their own.
-        var isBig = new bool[distinct.Count];
+        var isBig = new bool[distinct.Length];
         var restCount = total;
         var restBins = maxBins;
-        for (var i = 0; i < distinct.Count; i++)
+        for (var i = 0; i < distinct.Length; i++)
         {
             if (counts[i] >= meanBinSize)
             {
@@ -137,7 +190,7 @@ internal sealed class BinMapper
         meanBinSize = restBins > 0 ? (double)restCount / restBins : double.MaxValue;
         var bounds = new List<double>(maxBins);
         var current = 0;
-        for (var i = 0; i < distinct.Count - 1; i++)
+        for (var i = 0; i < distinct.Length - 1; i++)
         {
             if (!isBig[i])
             {

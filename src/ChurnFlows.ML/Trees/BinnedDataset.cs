@@ -74,7 +74,7 @@ internal sealed class BinnedDataset
             }
 
             mappers[f] = mapper;
-            bins[f] = BinColumn(mapper, column);
+            bins[f] = mapper.BinAll(column);
         });
         return new BinnedDataset(mappers, bins, rows);
     }
@@ -83,7 +83,7 @@ internal sealed class BinnedDataset
     public BinnedDataset Apply(FeatureMatrix features, ParallelOptions parallel)
     {
         var bins = new byte[Mappers.Length][];
-        Parallel.For(0, Mappers.Length, parallel, f => bins[f] = BinColumn(Mappers[f], features.Column(f)));
+        Parallel.For(0, Mappers.Length, parallel, f => bins[f] = Mappers[f].BinAll(features.Column(f)));
         return new BinnedDataset(Mappers, bins, features.RowCount);
     }
 
@@ -100,17 +100,6 @@ internal sealed class BinnedDataset
             {
                 result[((long)row * features) + f] = column[row];
             }
-        }
-
-        return result;
-    }
-
-    private static byte[] BinColumn(BinMapper mapper, ReadOnlySpan<double> column)
-    {
-        var result = new byte[column.Length];
-        for (var i = 0; i < column.Length; i++)
-        {
-            result[i] = (byte)mapper.BinOf(column[i]);
         }
 
         return result;

@@ -49,6 +49,9 @@ internal sealed class BoostingRun
         }
     }
 
+    /// <summary>Gets every training row's raw score after the trees grown so far (in-bag rows updated by leaf, the rest by walking the tree).</summary>
+    public ReadOnlySpan<double> TrainingScores => _scores;
+
     /// <summary>Gets the best iteration (1-based) once <see cref="Run"/> has returned.</summary>
     public int BestIteration { get; private set; }
 
@@ -61,7 +64,7 @@ internal sealed class BoostingRun
         var learner = new TreeLearner(_data, finder, _options.NumberOfLeaves, _options.MaximumDepth, _options.MinimumExampleCountPerLeaf, _parallel);
         var trees = new List<RegressionTree>(_options.NumberOfIterations);
         var bagging = _options.BaggingFrequency > 0 && _options.BaggingFraction < 1.0;
-        int[]? bag = null;
+        Bag? bag = null;
         double? best = null;
         var bestIteration = 0;
         var earlyStopped = false;
@@ -74,14 +77,14 @@ internal sealed class BoostingRun
                 bag = DrawBag();
             }
 
-            var grown = learner.Grow(_gradients, _hessians, bag, SampleFeatures(), _options.LearningRate);
+            var grown = learner.Grow(_gradients, _hessians, bag?.InBag, SampleFeatures(), _options.LearningRate);
             if (grown is null)
             {
                 break;
             }
 
             trees.Add(grown.Tree);
-            UpdateTrainingScores(grown, learner.Partition, bag is not null);
+            UpdateTrainingScores(grown, learner.Partition, bag?.OutOfBag);
             double? value = null;
             if (_validation is not null && _validationScores is not null)
             {
@@ -140,15 +143,9 @@ internal sealed class BoostingRun
         });
     }
 
-    private void UpdateTrainingScores(GrownTree grown, DataPartition partition, bool bagged)
+    private void UpdateTrainingScores(GrownTree grown, DataPartition partition, int[]? outOfBag)
     {
-        if (bagged)
-        {
-            // Out-of-bag rows are not in the partition; walk the tree for every row instead.
-            grown.AddTo(_data, _scores, _parallel);
-            return;
-        }
-
+        // The partition holds the rows the tree was grown on, by leaf; rows left out of a bag walk the tree.
         for (var leaf = 0; leaf < grown.LeafValues.Length; leaf++)
         {
             var value = grown.LeafValues[leaf];
@@ -157,21 +154,39 @@ internal sealed class BoostingRun
                 _scores[row] += value;
             }
         }
+
+        if (outOfBag is { Length: > 0 })
+        {
+            grown.AddTo(_data, outOfBag, _scores, _parallel);
+        }
     }
 
-    private int[] DrawBag()
+    /// <summary>Draws a bagging sample: each row in with probability <see cref="GbdtBinaryTrainer.Options.BaggingFraction"/>, from a seeded stream.</summary>
+    private Bag DrawBag()
     {
-        var rows = new List<int>((int)(_data.RowCount * _options.BaggingFraction) + 16);
+        // xorshift64*, seeded from the run's bagging generator: a draw per row must cost next to nothing.
+        var state = (ulong)_bagRandom.NextInt64() | 1UL;
+        var threshold = (ulong)(_options.BaggingFraction * (1UL << 53));
+        var inBag = new int[_data.RowCount];
+        var outOfBag = new int[_data.RowCount];
+        int taken = 0, left = 0;
         for (var i = 0; i < _data.RowCount; i++)
         {
-            if (_bagRandom.NextDouble() < _options.BaggingFraction)
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            if (((state * 0x2545F4914F6CDD1DUL) >> 11) < threshold)
             {
-                rows.Add(i);
+                inBag[taken++] = i;
+            }
+            else
+            {
+                outOfBag[left++] = i;
             }
         }
 
         // An empty draw (tiny data, tiny fraction) keeps one row so the tree still has a root.
-        return rows.Count == 0 ? [0] : [.. rows];
+        return taken == 0 ? new Bag([0], [.. outOfBag.AsSpan(1, left - 1)]) : new Bag(inBag[..taken], outOfBag[..left]);
     }
 
     private int[] SampleFeatures()
@@ -193,4 +208,7 @@ internal sealed class BoostingRun
         Array.Sort(chosen);
         return chosen;
     }
+
+    /// <summary>One bagging draw: the rows a tree is grown on, and the rest, both ascending.</summary>
+    private sealed record Bag(int[] InBag, int[] OutOfBag);
 }

@@ -43,7 +43,7 @@ internal sealed class SplitFinder
             return 0;
         }
 
-        var t = ThresholdL1(gradient, _l1);
+        var t = _l1 > 0 ? ThresholdL1(gradient, _l1) : gradient;
         return t * t / denominator;
     }
 
@@ -135,6 +135,6 @@ internal sealed class SplitFinder
     private static double ThresholdL1(double s, double l1)
     {
         var reduced = Math.Abs(s) - l1;
-        return reduced <= 0 ? 0 : Math.Sign(s) * reduced;
+        return reduced <= 0 ? 0 : Math.CopySign(reduced, s);
     }
 }

@@ -143,13 +143,14 @@ internal sealed partial class TreeLearner
         }
 
         var features = _nodes.Feature.AsSpan(0, nodes).ToArray();
+        var missingBins = Array.ConvertAll(features, f => _data.Mappers[f].MissingBin);
         var defaultLeft = _nodes.DefaultLeft.AsSpan(0, nodes).ToArray();
         var left = _nodes.Left.AsSpan(0, nodes).ToArray();
         var right = _nodes.Right.AsSpan(0, nodes).ToArray();
         var tree = new RegressionTree(
             features, _nodes.Threshold.AsSpan(0, nodes).ToArray(), defaultLeft, left, right,
             _nodes.Gain.AsSpan(0, nodes).ToArray(), _nodes.Cover.AsSpan(0, nodes).ToArray(), leafValues, leafCovers);
-        return new GrownTree(tree, features, _nodes.ThresholdBin.AsSpan(0, nodes).ToArray(), defaultLeft, left, right, leafValues);
+        return new GrownTree(tree, features, _nodes.ThresholdBin.AsSpan(0, nodes).ToArray(), missingBins, defaultLeft, left, right, leafValues);
     }
 
     /// <summary>One leaf pair's per-feature work, shaped as an instance method to avoid a closure per feature.</summary>

@@ -39,6 +39,7 @@ public sealed class RetrainSuite : IBenchmarkSuite
         await using var runtime = await LifecycleRuntime.StartAsync(account, hub, options);
         var lifecycle = runtime.Services;
 
+        using var spans = new SpanBreakdown();
         var sw = Stopwatch.StartNew();
         var bytes = await File.ReadAllBytesAsync(csv);
         await lifecycle.Containers.Incoming.GetBlobClient("benchmark.csv").UploadAsync(BinaryData.FromBytes(bytes), new BlobUploadOptions { ContentType = "text/csv" });
@@ -63,6 +64,16 @@ public sealed class RetrainSuite : IBenchmarkSuite
         Console.WriteLine("|---|---:|---:|---:|---:|");
         Console.WriteLine(Text($"| ChurnFlows: drop → ingest ({ingestSeconds:F1} s) → gold → {trials} trials as activities ({batch} per wave) → final fit → evaluate → promote | {ours:F1} | {outcome.Tuning.Completed} / {outcome.Tuning.Pruned} | {outcome.Candidate.AreaUnderRocCurve:F4} | 1.00 |"));
         Console.WriteLine(Text($"| Optuna 3.1 TPE + median pruner + XGBoost hist, in memory (peer script) | {peerWall:F1} | {Prop(peer, "n_complete")} / {Prop(peer, "n_pruned")} | {peer.GetProperty("test_roc_auc").GetDouble():F4} | {peerWall / ours:F2} |"));
+        Console.WriteLine();
+        Console.WriteLine("Where our wall time went (durable spans; activities of one wave overlap):");
+        Console.WriteLine();
+        Console.WriteLine("| span | count | total (s) | mean (ms) |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var row in spans.Rows())
+        {
+            Console.WriteLine(row);
+        }
+
         Console.WriteLine();
         Console.WriteLine("Peer record: " + peer.GetRawText());
         return 0;

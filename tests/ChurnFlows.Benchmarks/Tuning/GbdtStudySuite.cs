@@ -20,13 +20,6 @@ namespace ChurnFlows.Benchmarks.Tuning;
 /// </summary>
 public sealed class GbdtStudySuite : IBenchmarkSuite
 {
-    private const string PeerSplit = """
-        import json, runpy, sys
-        peer = runpy.run_path(sys.argv[1], run_name="peer")
-        _, _, train, valid, test = peer["load_and_split"](sys.argv[2])
-        print(json.dumps({"train": train.tolist(), "valid": valid.tolist(), "test": test.tolist()}))
-        """;
-
     /// <inheritdoc />
     public string Name => "tuning-gbdt";
 
@@ -40,7 +33,7 @@ public sealed class GbdtStudySuite : IBenchmarkSuite
         var trials = i >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 50;
         var csv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.Ordinal)) ?? PeerScripts.SampleCsv(100_000);
 
-        var rows = args.Contains("--own-split") ? null : await PeerRowsAsync(csv);
+        var rows = args.Contains("--own-split") ? null : await PeerSplit.RowsAsync(csv);
 
         var sw = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -75,13 +68,6 @@ public sealed class GbdtStudySuite : IBenchmarkSuite
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ours: {ourCpu:F1} CPU-s, best validation AUC {study.BestValue:F4}; rows split {(rows is null ? "our way (test sets differ)" : "as the peer does (same test rows)")}."));
         Console.WriteLine("Peer record: " + optuna.GetRawText());
         return 0;
-    }
-
-    private static async Task<DatasetSplit> PeerRowsAsync(string csv)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(await Python.RunAsync(["-c", PeerSplit, PeerScripts.Path("baselines.py"), csv]));
-        int[] Rows(string name) => [.. doc.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetInt32())];
-        return new DatasetSplit(Rows("train"), Rows("valid"), Rows("test"));
     }
 
     private static string Prop(System.Text.Json.JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.ToString() : "n/a";

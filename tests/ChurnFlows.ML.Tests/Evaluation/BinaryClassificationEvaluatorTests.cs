@@ -21,6 +21,40 @@ public class BinaryClassificationEvaluatorTests
         Assert.Equal(0.875, BinaryClassificationEvaluator.AreaUnderRocCurve([0.1, 0.5, 0.5, 0.9], [0, 0, 1, 1]), 12);
     }
 
+    [Theory]
+    [InlineData(1, 7)]
+    [InlineData(2, 1_000)]
+    [InlineData(3, 20_000)]
+    public void AreaUnderRocCurve_RandomScoresWithTiesAndSigns_MatchesPairCounting(int seed, int n)
+    {
+        // Scores of both signs and magnitudes, a third of them rounded so many tie; the pair-counting definition is the oracle.
+        var random = new Random(seed);
+        var scores = new double[n];
+        var labels = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            var s = (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-3, 4));
+            scores[i] = i % 3 == 0 ? Math.Round(s, 1) : s;
+            labels[i] = random.NextDouble() < 0.3 + (0.4 * Math.Tanh(s)) ? 1 : 0;
+        }
+
+        double wins = 0, pairs = 0;
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n && labels[i] == 1; j++)
+            {
+                if (labels[j] == 0)
+                {
+                    pairs++;
+                    wins += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+                }
+            }
+        }
+
+        var expected = pairs == 0 ? 0.5 : wins / pairs;
+        Assert.Equal(expected, BinaryClassificationEvaluator.AreaUnderRocCurve(scores, labels), 10);
+    }
+
     [Fact]
     public void AreaUnderPrecisionRecallCurve_ClassicExample_MatchesAveragePrecision()
     {
