@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure;
 using ChurnFlows.Storage.Queues;
 
@@ -19,17 +20,28 @@ internal sealed class ActivityLock
     private readonly Task _renewal;
     private string _popReceipt;
     private readonly DateTimeOffset _renewUntil;
-    private long _visibleUntilTicks;
+    private long _hiddenUntil;
+    private int _released;
 
-    public ActivityLock(QueueClient queue, string messageId, string popReceipt, TimeSpan visibility, TimeSpan maximumHold, TimeProvider time, CancellationToken hubDisposed)
+    /// <param name="queue">The work-item queue.</param>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="popReceipt">The receipt of the receive, send or update that hid the message.</param>
+    /// <param name="visibility">How long that request hid it, and each renewal hides it.</param>
+    /// <param name="maximumHold">How long to keep renewing.</param>
+    /// <param name="time">The clock for <paramref name="maximumHold"/>.</param>
+    /// <param name="hiddenSince">The <see cref="Stopwatch"/> timestamp taken before the request that hid the message.</param>
+    /// <param name="storedDequeueCount">The queue's dequeue count of the message (0 when this process sent it hidden and never received it).</param>
+    /// <param name="hubDisposed">Stops renewing when the hub is disposed.</param>
+    public ActivityLock(QueueClient queue, string messageId, string popReceipt, TimeSpan visibility, TimeSpan maximumHold, TimeProvider time, long hiddenSince, long storedDequeueCount, CancellationToken hubDisposed)
     {
         _renewUntil = time.GetUtcNow() + maximumHold;
         _queue = queue;
         _visibility = visibility;
         _time = time;
         MessageId = messageId;
+        StoredDequeueCount = storedDequeueCount;
         _popReceipt = popReceipt;
-        _visibleUntilTicks = (time.GetUtcNow() + visibility).UtcTicks;
+        _hiddenUntil = hiddenSince + (long)(visibility.TotalSeconds * Stopwatch.Frequency);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(hubDisposed);
         _renewal = RenewLoopAsync(_stop.Token);
     }
@@ -37,6 +49,15 @@ internal sealed class ActivityLock
     public string MessageId { get; }
 
     public string PopReceipt => Volatile.Read(ref _popReceipt);
+
+    /// <summary>Gets the queue's dequeue count of the message (0: sent hidden by this process and never received).</summary>
+    public long StoredDequeueCount { get; }
+
+    /// <summary>Gets how long the message stays hidden at least (measured from before the request that hid it).</summary>
+    public TimeSpan HiddenFor => TimeSpan.FromSeconds((Interlocked.Read(ref _hiddenUntil) - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+
+    /// <summary>Returns true the first time only: the hub counts a held activity once when it is completed or abandoned.</summary>
+    public bool TryRelease() => Interlocked.Exchange(ref _released, 1) == 0;
 
     /// <summary>Ends the renewals; afterwards <see cref="PopReceipt"/> changes only through <see cref="EnsureHiddenForAsync"/>.</summary>
     public async Task StopRenewingAsync()
@@ -53,7 +74,7 @@ internal sealed class ActivityLock
     /// <summary>Makes sure the message stays hidden for at least half the visibility timeout more (one update when it would not).</summary>
     public async Task EnsureHiddenForAsync(CancellationToken cancellationToken)
     {
-        if (new DateTimeOffset(Interlocked.Read(ref _visibleUntilTicks), TimeSpan.Zero) - _time.GetUtcNow() < _visibility / 2)
+        if (HiddenFor < _visibility / 2)
         {
             await RenewAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -95,8 +116,9 @@ internal sealed class ActivityLock
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
+        var before = Stopwatch.GetTimestamp();
         var receipt = await _queue.UpdateMessageAsync(MessageId, PopReceipt, _visibility, cancellationToken: cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _popReceipt, receipt.PopReceipt);
-        Interlocked.Exchange(ref _visibleUntilTicks, receipt.NextVisibleOn.UtcTicks);
+        Interlocked.Exchange(ref _hiddenUntil, before + (long)(_visibility.TotalSeconds * Stopwatch.Frequency));
     }
 }

@@ -8,7 +8,8 @@ namespace ChurnFlows.Durable.AzureStorage;
 /// <summary>
 /// Persisting an episode in an order that survives a crash at any point: (1) enqueue outbound
 /// messages, (2) append history in entity group transactions, each guarded by the sentinel's ETag,
-/// (3) update the instance row, (4) delete the consumed messages. A crash before (2) re-runs the
+/// (3) update the instance row, (4) delete the consumed messages (or keep spent activity messages,
+/// whose results are now recorded, for a later activity send to rewrite). A crash before (2) re-runs the
 /// episode (duplicates are dropped by the worker); after (2) the redelivered messages are recognised
 /// as applied or as addressed to a finished instance.
 /// </summary>
@@ -62,7 +63,7 @@ public sealed partial class AzureStorageTaskHub
 
         _options.CheckpointProbe?.Invoke(CheckpointStage.InstanceUpdated, checkpoint);
 
-        await Task.WhenAll(lk.Consumed.Select(DeleteMessageAsync)).ConfigureAwait(false);
+        await Task.WhenAll(lk.Consumed.Where(m => !TryKeepSpent(m)).Select(DeleteMessageAsync)).ConfigureAwait(false);
         _options.CheckpointProbe?.Invoke(CheckpointStage.MessagesDeleted, checkpoint);
         if (lk.NewExecution && lk.Sentinel is { } finished)
         {
@@ -82,7 +83,7 @@ public sealed partial class AzureStorageTaskHub
         var sends = new List<Func<CancellationToken, Task>>();
         foreach (var m in checkpoint.ActivityMessages)
         {
-            sends.Add(async ct => await _workItems.SendMessageAsync(await _codec.EncodeAsync(m.InstanceId, [m.Event], ct).ConfigureAwait(false), null, Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false));
+            sends.Add(ct => SendActivityAsync(m, ct));
         }
 
         foreach (var m in checkpoint.TimerMessages)
@@ -106,11 +107,14 @@ public sealed partial class AzureStorageTaskHub
 
         sends.AddRange(groups.Select(g => (Func<CancellationToken, Task>)(ct => SendAsync(g.InstanceId, g.Events, null, ct))));
         await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (send, ct) => await send(ct).ConfigureAwait(false)).ConfigureAwait(false);
-        if (checkpoint.ActivityMessages.Count > 0)
-        {
-            _activityWakeup.Set();
-        }
     }
+
+    /// <summary>
+    /// Keeps a consumed activity message (its result is now in history) for the next activity send to
+    /// rewrite, when it was never received by any worker (so a rewrite starts with a fresh dequeue count).
+    /// </summary>
+    private bool TryKeepSpent(ReceivedMessage message) =>
+        message.Activity is { StoredDequeueCount: 0 } activity && _spent.TryAdd(message.MessageId, message.PopReceipt, activity.HiddenFor);
 
     /// <summary>Appends the episode's events; every batch carries the sentinel under its ETag so a second writer fails (409/412) instead of corrupting history.</summary>
     private async Task<SentinelState> WriteHistoryAsync(SessionLock lk, OrchestrationCheckpoint checkpoint, Dictionary<string, object?> state, string? executionId, CancellationToken cancellationToken)

@@ -37,9 +37,17 @@ public sealed partial class AzureStorageTaskHub
                     continue;
                 }
 
-                idle = MinimumPollingInterval;
                 await Parallel.ForEachAsync(received, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = owned }, async (m, ct) =>
                     await AcceptControlMessageAsync(partition, m, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+                // A full batch may leave more behind: poll again at once. A partial one drained the queue: let
+                // messages from other processes gather before the next poll, and back off from there while empty.
+                var pause = _options.ControlQueuePartialBatchDelay < _options.MaxPollingInterval ? _options.ControlQueuePartialBatchDelay : _options.MaxPollingInterval;
+                idle = received.Count >= _options.QueueBatchSize || pause < MinimumPollingInterval ? MinimumPollingInterval : pause;
+                if (received.Count < _options.QueueBatchSize && pause > TimeSpan.Zero)
+                {
+                    await partition.Wakeup.WaitAsync(pause, owned).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (owned.IsCancellationRequested)
             {

@@ -37,6 +37,7 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
     private readonly BlobContainerClient _leases;
     private readonly LargePayloadStore _payloads;
     private readonly QueueEnvelopeCodec _codec;
+    private readonly SpentMessagePool _spent;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<(ControlPartition Partition, string InstanceId)> _ready = Channel.CreateUnbounded<(ControlPartition, string)>();
@@ -60,6 +61,7 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
         _leases = account.BlobServiceClient.GetBlobContainerClient(_layout.LeasesContainer);
         _payloads = new LargePayloadStore(account.BlobServiceClient.GetBlobContainerClient(_layout.LargeMessagesContainer), options.LargePayloadThreshold);
         _codec = new QueueEnvelopeCodec(_payloads);
+        _spent = new SpentMessagePool(_workItems, SpentCapacity, SpentHoldFor(options.WorkItemVisibilityTimeout));
         _time = options.TimeProvider;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AzureStorageTaskHub>();
         _ownership = new Lazy<Task>(() => Task.WhenAll(
@@ -209,6 +211,7 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
         }
 
         await ReturnPrefetchedActivitiesAsync().ConfigureAwait(false);
+        await _spent.FlushAsync().ConfigureAwait(false);
 
         _disposed.Dispose();
     }

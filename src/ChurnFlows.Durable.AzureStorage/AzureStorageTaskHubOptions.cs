@@ -39,6 +39,13 @@ public sealed record AzureStorageTaskHubOptions
     /// <summary>Gets the longest wait between polls of an empty queue (polling backs off exponentially up to this).</summary>
     public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Gets how long a control queue's poller waits after a poll that returned a partial batch (a full one is
+    /// followed at once): messages from other processes then share receives instead of costing one each, at up
+    /// to this much extra latency. Messages this process sends itself wake the poller at once.
+    /// </summary>
+    public TimeSpan ControlQueuePartialBatchDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Gets how many control messages a partition holds in memory before it stops fetching.</summary>
     public int ControlQueueBufferThreshold { get; init; } = 256;
 
@@ -86,6 +93,7 @@ public sealed record AzureStorageTaskHubOptions
             throw new ArgumentOutOfRangeException(nameof(LeaseRenewInterval), LeaseRenewInterval, "Leases must be renewed more often than they expire.");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(ControlQueuePartialBatchDelay, TimeSpan.Zero, nameof(ControlQueuePartialBatchDelay));
         if (MaxTimerChunk <= TimeSpan.Zero || MaxTimerChunk > TimeSpan.FromDays(7))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxTimerChunk), MaxTimerChunk, "Queue messages stay invisible at most 7 days.");

@@ -69,6 +69,9 @@ internal sealed class ReceivedMessage
 
     /// <summary>Gets whether the message exceeded the dequeue limit.</summary>
     public bool Poisoned { get; init; }
+
+    /// <summary>Gets the lock of the activity whose result this message delivers in memory (null for a control message).</summary>
+    public ActivityLock? Activity { get; init; }
 }
 
 /// <summary>The backend data of a locked orchestration work item.</summary>

@@ -15,13 +15,7 @@ public sealed class CrashRecoveryTests
         await using var scenario = await MultiProcessScenario.CreateAsync();
         var doomed = await scenario.StartWorkerAsync(activityDelayMs: 50); // 500 activities take seconds, so the kill lands mid-way
         var id = await scenario.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 500);
-        using (var cts = new CancellationTokenSource(Patience))
-        {
-            while ((await scenario.SideEffectsOfAsync(id)).Rows < 100)
-            {
-                await Task.Delay(50, cts.Token);
-            }
-        }
+        await scenario.WaitForSideEffectsAsync(id, s => s.Rows >= 100, Patience);
 
         doomed.Kill();
         await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10));
@@ -33,6 +27,48 @@ public sealed class CrashRecoveryTests
 
         Assert.Equal(500L * 501 / 2, result.ReadOutputAs<long>());
         Assert.Equal(500, (await scenario.SideEffectsOfAsync(id)).Distinct);
+        Assert.Equal(1, await scenario.CompletionsInHistoryAsync(id));
+    }
+}
+
+/// <summary>A worker process dies (SIGKILL) while running activities handed to it without a receive; another process runs them.</summary>
+public sealed class LocalDispatchCrashTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task KilledWhileRunningActivitiesHandedOverLocally_TheyReappearAndAnotherProcessRunsThem()
+    {
+        await using var scenario = await MultiProcessScenario.CreateAsync();
+        var doomed = await scenario.StartWorkerAsync(activityDelayMs: 600_000); // each activity records its side effect, then hangs
+        var id = await scenario.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 8);
+        await scenario.WaitForSideEffectsAsync(id, s => s.Distinct == 8, Patience);
+
+        doomed.Kill();
+        await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await doomed.DisposeAsync();
+
+        // Sent hidden and handed over, never received: once the dead worker stops renewing them they
+        // reappear, still with a dequeue count of 0.
+        var workItems = (await AzuriteFixture.GetAccountAsync()).QueueServiceClient.GetQueueClient($"{scenario.HubName}-workitems");
+        IReadOnlyList<ChurnFlows.Storage.Queues.PeekedMessage> reappeared = [];
+        using (var cts = new CancellationTokenSource(Patience))
+        {
+            while ((reappeared = await workItems.PeekMessagesAsync(32, cts.Token)).Count < 8)
+            {
+                await Task.Delay(200, cts.Token);
+            }
+        }
+
+        Assert.All(reappeared, m => Assert.Equal(0, m.DequeueCount));
+        await using var successor = await scenario.StartWorkerAsync();
+
+        var result = await scenario.WaitAsync(id, Patience);
+
+        Assert.Equal(8L * 9 / 2, result.ReadOutputAs<long>());
+        var (rows, distinct) = await scenario.SideEffectsOfAsync(id);
+        Assert.Equal(8, distinct);
+        Assert.True(rows >= 16, $"{rows} runs"); // every activity ran in the dead process and again in the successor
         Assert.Equal(1, await scenario.CompletionsInHistoryAsync(id));
     }
 }

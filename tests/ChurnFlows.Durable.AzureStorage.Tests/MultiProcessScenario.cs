@@ -51,6 +51,16 @@ public sealed class MultiProcessScenario : IAsyncDisposable
         return (keys.Count, keys.Select(k => k[..5]).Distinct().Count());
     }
 
+    /// <summary>Waits until the instance's side effects satisfy <paramref name="enough"/>.</summary>
+    public async Task WaitForSideEffectsAsync(string instanceId, Func<(int Rows, int Distinct), bool> enough, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (!enough(await SideEffectsOfAsync(instanceId)))
+        {
+            await Task.Delay(50, cts.Token);
+        }
+    }
+
     public async Task<int> CompletionsInHistoryAsync(string instanceId) =>
         (await Client.GetOrchestrationHistoryAsync(instanceId)).OfType<ExecutionCompletedEvent>().Count();
 

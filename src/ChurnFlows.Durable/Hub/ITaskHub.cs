@@ -35,6 +35,16 @@ public interface ITaskHub
     /// <summary>Makes the invocation available again.</summary>
     Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Tells the backend that a worker in this process adds <paramref name="count"/> activity slots (when it
+    /// starts) or removes them (a negative count, when it stops). A backend may hand activities that this
+    /// process schedules straight to that worker while it has free slots, instead of through shared storage,
+    /// and must stop doing so once the slots are removed. The default ignores it.
+    /// </summary>
+    void AddActivitySlots(int count)
+    {
+    }
+
     /// <summary>Creates an instance from its ExecutionStarted message; applies <paramref name="dedupe"/> when the id is in use. Returns false when an existing instance was reused.</summary>
     /// <exception cref="OrchestrationAlreadyExistsException">The id is running or pending and <paramref name="dedupe"/> is <see cref="DedupeMode.Refuse"/>.</exception>
     Task<bool> CreateInstanceAsync(TaskMessage executionStarted, DedupeMode dedupe, CancellationToken cancellationToken = default);

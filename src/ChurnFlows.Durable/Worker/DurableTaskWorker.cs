@@ -60,6 +60,7 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
         await _hub.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         _stopping = new CancellationTokenSource();
         _loops = [Task.Run(() => OrchestrationLoopAsync(_stopping.Token), CancellationToken.None), Task.Run(() => ActivityLoopAsync(_stopping.Token), CancellationToken.None)];
+        _hub.AddActivitySlots(_options.MaxConcurrentActivities);
         _logger.WorkerStarted(_options.MaxConcurrentOrchestrations, _options.MaxConcurrentActivities);
     }
 
@@ -73,6 +74,8 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
             return;
         }
 
+        // Episodes still finishing must not hand activities to this worker any more.
+        _hub.AddActivitySlots(-_options.MaxConcurrentActivities);
         await stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
         stopping.Dispose();

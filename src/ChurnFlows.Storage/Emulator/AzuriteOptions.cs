@@ -21,6 +21,13 @@ public sealed record AzuriteOptions
     /// <summary>Gets the table port; 0 picks a free one.</summary>
     public int TablePort { get; init; }
 
+    /// <summary>
+    /// Gets whether Azurite keeps everything in memory (<c>--inMemoryPersistence</c>). On disk, Azurite writes
+    /// queue message texts one at a time, each followed by a data sync, so the disk's sync latency caps its
+    /// queue send and update rate; in memory it does not (and nothing survives the process).
+    /// </summary>
+    public bool InMemoryPersistence { get; init; }
+
     /// <summary>Gets how long to wait for the three services to answer.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -60,10 +60,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            script, "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--location", data,
+            script, "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
             "--blobHost", "127.0.0.1", "--blobPort", Text(blob), "--queueHost", "127.0.0.1", "--queuePort", Text(queue),
             "--tableHost", "127.0.0.1", "--tablePort", Text(table),
         })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var arg in options.InMemoryPersistence ? ["--inMemoryPersistence"] : new[] { "--location", data })
         {
             start.ArgumentList.Add(arg);
         }

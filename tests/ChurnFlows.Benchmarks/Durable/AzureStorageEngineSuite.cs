@@ -13,8 +13,9 @@ namespace ChurnFlows.Benchmarks.Durable;
 /// <summary>
 /// The durable engine on the Azure Storage hub against a fresh Azurite: fan-out/fan-in, many short
 /// sequential orchestrations, storage operations per activity (counted at the HTTP pipeline), and
-/// Azurite's raw rates for comparison. Usage: <c>durable-azurestorage [repetitions] [concurrency]</c>
-/// (concurrency: orchestration and activity slots of the worker, default 32).
+/// Azurite's raw rates for comparison. Usage: <c>durable-azurestorage [repetitions] [concurrency] [memory]</c>
+/// (concurrency: orchestration and activity slots of the worker, default 32; <c>memory</c>: Azurite keeps its
+/// data in memory instead of on disk, where each queue message text is written and synced one at a time).
 /// </summary>
 public sealed class AzureStorageEngineSuite : IBenchmarkSuite
 {
@@ -29,7 +30,8 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
     {
         var repetitions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
         Concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
-        await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
+        var inMemory = args.Length > 2 && args[2] == "memory";
+        await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { InMemoryPersistence = inMemory });
         var registry = BenchmarkOrchestrations.Create();
 
         var load = await File.ReadAllTextAsync("/proc/loadavg");
@@ -50,7 +52,7 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
 
         var fan = fanOuts.MaxBy(r => r.PerSecond)!;
         var seq = sequences.MaxBy(r => r.PerSecond)!;
-        Console.WriteLine($"Durable engine, Azure Storage hub on Azurite, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, load average before the run {load.Trim()} (best of {repetitions}, {Concurrency} orchestration and activity slots)");
+        Console.WriteLine($"Durable engine, Azure Storage hub on Azurite ({(inMemory ? "in memory" : "on disk")}), {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, load average before the run {load.Trim()} (best of {repetitions}, {Concurrency} orchestration and activity slots)");
         Console.WriteLine();
         Console.WriteLine("| scenario | result | goal | storage ops | ops/s | published anchor |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
@@ -62,12 +64,16 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
         Console.WriteLine(Line($"| queue put, sequential | {raw.QueuePutSequential:N0} |"));
         Console.WriteLine(Line($"| queue put, 32 concurrent | {raw.QueuePutConcurrent:N0} |"));
         Console.WriteLine(Line($"| queue get (32) + delete, 8 concurrent | {raw.QueueGetDeleteConcurrent:N0} |"));
+        Console.WriteLine(Line($"| queue update (new body, stays hidden), 32 concurrent | {raw.QueueUpdateConcurrent:N0} |"));
         Console.WriteLine(Line($"| table insert, sequential | {raw.TableInsertSequential:N0} |"));
         Console.WriteLine(Line($"| table insert, 32 concurrent | {raw.TableInsertConcurrent:N0} |"));
         Console.WriteLine(Line($"| table batch insert (100 rows, 4 concurrent), rows/s | {raw.TableBatchRowsPerSecond:N0} |"));
+        Console.WriteLine(Line($"| table batch of 5 upserts, 32 concurrent, batches/s | {raw.SmallBatchConcurrent:N0} |"));
         Console.WriteLine(Line($"| mixed concurrent (harmonic mean of put, get+delete, insert) | {raw.MixedConcurrent:N0} |"));
         Console.WriteLine();
         Console.WriteLine(Line($"Engine share of Azurite's mixed concurrent rate: fan-out {fan.OperationsPerSecond / raw.MixedConcurrent:P0}, sequences {seq.OperationsPerSecond / raw.MixedConcurrent:P0}."));
+        PrintBreakdown("fan-out/fan-in, storage operations per activity", fan, 1_000);
+        PrintBreakdown("1,000 x 5 sequential, storage operations per orchestration", seq, 1_000);
         Console.WriteLine(Line($"All runs: fan-out {string.Join(", ", fanOuts.Select(r => r.PerSecond.ToString("N0", CultureInfo.InvariantCulture)))} activities/s; sequences {string.Join(", ", sequences.Select(r => r.PerSecond.ToString("N0", CultureInfo.InvariantCulture)))} orchestrations/s."));
         return 0;
     }
@@ -78,7 +84,7 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
         var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", n);
         var result = await engine.Client.WaitForInstanceCompletionAsync(id);
         Check(result.ReadOutputAs<int>() == n, "fan-out result");
-        return engine.Finish(n);
+        return await engine.FinishAsync(n);
     }
 
     private static async Task<Run> RunSequencesAsync(AzuriteProcess azurite, DurableTaskRegistry registry, int count)
@@ -92,10 +98,23 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
             Check((await engine.Client.WaitForInstanceCompletionAsync(id)).ReadOutputAs<int>() == 10, "sequence result");
         }
 
-        return engine.Finish(count);
+        return await engine.FinishAsync(count);
     }
 
     private static int Concurrency { get; set; } = 32;
+
+    private static void PrintBreakdown(string title, Run run, int units)
+    {
+        Console.WriteLine();
+        Console.WriteLine(Line($"| {title} | count | mean latency |"));
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var (kind, count) in run.ByKind)
+        {
+            Console.WriteLine(Line($"| {kind} | {count / (double)units:F2} | {run.Latency.GetValueOrDefault(kind).TotalMilliseconds:F1} ms |"));
+        }
+
+        Console.WriteLine(Line($"| **total** | **{run.Operations / (double)units:F2}** | |"));
+    }
 
     private static void Check(bool ok, string what)
     {
@@ -107,7 +126,7 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
 
     private static string Line(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record Run(double PerSecond, long Operations, double OperationsPerSecond);
+    private sealed record Run(double PerSecond, long Operations, double OperationsPerSecond, IReadOnlyList<KeyValuePair<string, long>> ByKind, IReadOnlyDictionary<string, TimeSpan> Latency);
 
     /// <summary>A worker hub whose storage calls are counted, and a client on an uncounted hub (the waiting client's polls are not engine work).</summary>
     private sealed class Engine : IAsyncDisposable
@@ -146,11 +165,19 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
             return new Engine(workerHub, worker, counter, new DurableTaskClient(clientHub));
         }
 
-        public Run Finish(int units)
+        /// <summary>
+        /// Stops the clock, then stops the worker and lets the hub finish its deferred work (spent messages
+        /// are deleted at the latest then) before reading the count, so no operation the run caused is missed.
+        /// </summary>
+        public async Task<Run> FinishAsync(int units)
         {
             var seconds = _clock.Elapsed.TotalSeconds;
+            var during = _counter.Count;
+            await _worker.DisposeAsync();
+            await _workerHub.DisposeAsync();
             var operations = _counter.Count;
-            return new Run(units / seconds, operations, operations / seconds);
+            Console.Error.WriteLine(Line($"  {units} units in {seconds:F1} s; {operations - during} operations after the last completion (shutdown included)"));
+            return new Run(units / seconds, operations, during / seconds, _counter.ByKind, _counter.MeanLatencyByKind);
         }
 
         public async ValueTask DisposeAsync()

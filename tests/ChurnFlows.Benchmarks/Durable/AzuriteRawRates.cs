@@ -7,7 +7,7 @@ namespace ChurnFlows.Benchmarks.Durable;
 /// <summary>Azurite's own operation rates on this machine, the ceiling the engine works under.</summary>
 internal static class AzuriteRawRates
 {
-    public sealed record Rates(double QueuePutSequential, double QueuePutConcurrent, double QueueGetDeleteConcurrent, double TableInsertSequential, double TableInsertConcurrent, double TableBatchRowsPerSecond)
+    public sealed record Rates(double QueuePutSequential, double QueuePutConcurrent, double QueueGetDeleteConcurrent, double QueueUpdateConcurrent, double TableInsertSequential, double TableInsertConcurrent, double TableBatchRowsPerSecond, double SmallBatchConcurrent)
     {
         /// <summary>The mixed concurrent rate (queue put, get+delete, table insert), the fair ceiling for an engine doing all three.</summary>
         public double MixedConcurrent => 3 / ((1 / QueuePutConcurrent) + (1 / QueueGetDeleteConcurrent) + (1 / TableInsertConcurrent));
@@ -31,10 +31,26 @@ internal static class AzuriteRawRates
                     await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt);
                 }
             }) * 33; // one receive + 32 deletes per call
+            var held = new List<(string Id, string Receipt)>();
+            for (var i = 0; i < 32; i++)
+            {
+                var sent = await queue.SendMessageAsync(body, TimeSpan.FromMinutes(5));
+                held.Add((sent.MessageId, sent.PopReceipt));
+            }
+
+            var update = await RateAsync(32, 32, async w =>
+            {
+                var (id, receipt) = held[w];
+                for (var k = 0; k < 60; k++)
+                {
+                    receipt = (await queue.UpdateMessageAsync(id, receipt, TimeSpan.FromMinutes(5), body)).PopReceipt;
+                }
+            }) * 60; // each of 32 callers updates its own message 60 times
             var insertSequential = await RateAsync(300, 1, i => table.AddEntityAsync(Row("s", i)));
             var insertConcurrent = await RateAsync(2000, 32, i => table.AddEntityAsync(Row("c", i)));
             var batchRows = await RateAsync(20, 4, i => table.SubmitTransactionAsync([.. Enumerable.Range(0, 100).Select(r => new TableTransactionAction(TableTransactionActionType.Add, Row($"b{i}", r)))])) * 100;
-            return new Rates(putSequential, putConcurrent, getDelete, insertSequential, insertConcurrent, batchRows);
+            var smallBatch = await RateAsync(1000, 32, i => table.SubmitTransactionAsync([.. Enumerable.Range(0, 5).Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Row($"e{i}", r)))]));
+            return new Rates(putSequential, putConcurrent, getDelete, update, insertSequential, insertConcurrent, batchRows, smallBatch);
         }
         finally
         {

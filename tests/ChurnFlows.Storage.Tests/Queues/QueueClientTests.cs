@@ -82,6 +82,23 @@ public class QueueClientTests
     }
 
     [Fact]
+    public async Task SendMessageAsync_Hidden_ItsReceiptUpdatesAndDeletesWithoutAReceive()
+    {
+        await using var q = await AzuriteFixture.NewQueueAsync();
+        var sent = await q.Client.SendMessageAsync("v1", visibilityDelay: TimeSpan.FromSeconds(60), timeToLive: Timeout.InfiniteTimeSpan);
+        Assert.Empty(await q.Client.ReceiveMessagesAsync(1));
+
+        var update = await q.Client.UpdateMessageAsync(sent.MessageId, sent.PopReceipt, TimeSpan.Zero, "v2");
+
+        var received = Assert.Single(await q.Client.ReceiveMessagesAsync(1));
+        Assert.Equal("v2", received.Body);
+        Assert.Equal(1, received.DequeueCount); // never received before: sending hidden and rewriting do not count
+        await Assert.ThrowsAsync<RequestFailedException>(() => q.Client.DeleteMessageAsync(sent.MessageId, update.PopReceipt));
+        await q.Client.DeleteMessageAsync(received.MessageId, received.PopReceipt);
+        Assert.Equal(0, await q.Client.GetApproximateMessageCountAsync());
+    }
+
+    [Fact]
     public async Task SendMessageAsync_Over64KiB_ThrowsBeforeSending()
     {
         await using var q = await AzuriteFixture.NewQueueAsync();

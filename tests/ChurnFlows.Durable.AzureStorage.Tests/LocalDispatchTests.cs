@@ -1,0 +1,80 @@
+using Azure.Core;
+using ChurnFlows.Durable.Client;
+using ChurnFlows.Durable.History;
+using ChurnFlows.Durable.Hub;
+using ChurnFlows.Storage;
+using ChurnFlows.TestKit;
+using Xunit;
+
+namespace ChurnFlows.Durable.AzureStorage.Tests;
+
+/// <summary>Activities handed straight to the local worker (no receive), only while it has free slots, and spent messages rewritten.</summary>
+public sealed class LocalDispatchTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task SlotsAllTaken_TheRestStaysInTheQueue_AndAnotherWorkerRunsIt()
+    {
+        TestEngine.ResetSlowRuns();
+        await using var engine = await TestEngine.StartAsync(TestHubs.Options(), activitySlots: 2);
+
+        // Another worker: it never owns a partition and registers no slots, so it only competes for the queue.
+        await using var other = new AzureStorageTaskHub(await AzuriteFixture.GetAccountAsync(), engine.Options with { WorkerId = "other" });
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("SlowFanOut", new[] { 10, 4_000 });
+        var ranElsewhere = 0;
+        using (var cts = new CancellationTokenSource(Patience))
+        {
+            while (ranElsewhere < 8)
+            {
+                if (await other.LockNextActivityWorkItemAsync(TimeSpan.FromSeconds(1), cts.Token) is not { } item)
+                {
+                    continue;
+                }
+
+                Assert.Equal(1, item.DequeueCount);
+                await other.CompleteActivityWorkItemAsync(item, new TaskMessage(item.InstanceId, new TaskCompletedEvent(DateTime.UtcNow, item.TaskScheduled.EventId, item.TaskScheduled.Input)), cts.Token);
+                ranElsewhere++;
+            }
+        }
+
+        var result = await engine.WaitAsync(id);
+
+        Assert.Equal(10, result.ReadOutputAs<int>());
+        Assert.Equal(2, TestEngine.SlowRuns); // two slots: two activities handed over, none fetched while they ran
+        Assert.Equal(0, engine.Hub.HeldActivities);
+    }
+
+    [Fact]
+    public async Task Sequences_HandedOverLocally_RewriteSpentMessages_SoFewerThanEighteenWritesPerOrchestration()
+    {
+        const int Orchestrations = 40;
+        var counter = new StorageOperationCounter();
+        var counted = new StorageClientOptions();
+        counted.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        await using var engine = await TestEngine.StartAsync(TestHubs.Options(), counted);
+        await using var clientHub = new AzureStorageTaskHub(await AzuriteFixture.GetAccountAsync(), engine.Options); // not counted
+        var client = new DurableTaskClient(clientHub);
+        await engine.WaitAsync(await client.ScheduleNewOrchestrationInstanceAsync("Sequence", 2));
+        counter.Reset();
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, Orchestrations).Select(_ => client.ScheduleNewOrchestrationInstanceAsync("Sequence", 5)));
+        foreach (var id in ids)
+        {
+            using var cts = new CancellationTokenSource(Patience);
+            Assert.Equal(10, (await client.WaitForInstanceCompletionAsync(id, cts.Token)).ReadOutputAs<int>());
+        }
+
+        await engine.Worker.StopAsync(CancellationToken.None);
+        await engine.Hub.DisposeAsync(); // deletes the spent messages still kept, so they are counted
+
+        // Each orchestration writes 6 history batches, its final instance row, deletes its start message and
+        // sends 5 activities; each activity message is then either deleted (18 in all) or rewritten for a later
+        // activity. Receives and lease upkeep depend on time, not work, and are left out.
+        var kinds = counter.ByKind;
+        var writes = kinds.Where(k => !k.Key.StartsWith("blob", StringComparison.Ordinal) && !k.Key.StartsWith("other", StringComparison.Ordinal) && !k.Key.Contains("receive", StringComparison.Ordinal)).Sum(k => k.Value) / (double)Orchestrations;
+        var summary = string.Join(", ", kinds.Select(k => $"{k.Key} {k.Value}"));
+        Assert.True(kinds.SingleOrDefault(k => k.Key == "queue receive *-workitems").Value < Orchestrations, $"activities were received instead of handed over: {summary}");
+        Assert.True(writes <= 16.5, $"{writes:F2} writes per orchestration: {summary}");
+    }
+}
