@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Azure;
+using ChurnFlows.Durable.History;
 using ChurnFlows.Durable.Hub;
 
 namespace ChurnFlows.Durable.AzureStorage;
@@ -17,9 +17,14 @@ public sealed partial class AzureStorageTaskHub
     {
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(result);
-        var lk = (ActivityLock)workItem.LockToken!;
-        ReleaseActivitySlot(lk);
-        await lk.StopRenewingAsync().ConfigureAwait(false);
+        var hold = (ActivityHold)workItem.LockToken!;
+        var lk = hold.Message;
+        if (hold.TryRelease() && await ReleaseActivitySlotAsync(lk, abandoned: false).ConfigureAwait(false))
+        {
+            // Another activity of its message was abandoned: the message goes back so they all run again.
+            await lk.ReturnAsync(TimeSpan.Zero).ConfigureAwait(false);
+            ActivitiesQueued();
+        }
 
         // A locally delivered result keeps its message hidden until the orchestration's checkpoint deletes (or reuses) it.
         if (IsOwnedLocally(result.InstanceId))
@@ -33,15 +38,12 @@ public sealed partial class AzureStorageTaskHub
         }
 
         await Results.SendAsync(result.InstanceId, result.Event, cancellationToken).ConfigureAwait(false);
-        await DeleteQuietlyAsync(_workItems, lk.MessageId, lk.PopReceipt).ConfigureAwait(false);
+        if (lk.Settle())
+        {
+            await DeleteQuietlyAsync(_workItems, lk.MessageId, lk.PopReceipt).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>
-    /// When this process owns the orchestration's partition, hands the result to its session in memory
-    /// and leaves the activity message in the queue until the checkpoint that records the result deletes
-    /// it: a crash before then re-runs the activity (at least once) instead of losing its result, and the
-    /// result costs no control-queue send, receive or delete.
-    /// </summary>
     private bool IsOwnedLocally(string instanceId)
     {
         lock (_owned)
@@ -50,6 +52,12 @@ public sealed partial class AzureStorageTaskHub
         }
     }
 
+    /// <summary>
+    /// When this process owns the orchestration's partition, hands the result to its session in memory
+    /// and leaves the activity message in the queue until the checkpoint that records the result settles
+    /// it: a crash before then re-runs the activity (at least once) instead of losing its result, and the
+    /// result costs no control-queue send, receive or delete.
+    /// </summary>
     private bool TryDeliverLocally(TaskMessage result, ActivityLock lk, int dequeueCount)
     {
         ControlPartition? partition;
@@ -67,6 +75,7 @@ public sealed partial class AzureStorageTaskHub
         {
             Queue = _workItems,
             MessageId = lk.MessageId,
+            HeldKey = FormattableString.Invariant($"{lk.MessageId}/{result.InstanceId}/{ResultTaskId(result.Event)}"),
             PopReceipt = lk.PopReceipt,
             DequeueCount = dequeueCount,
             Body = string.Empty,
@@ -76,7 +85,7 @@ public sealed partial class AzureStorageTaskHub
         };
         lock (partition)
         {
-            if (!partition.IsOwned || !partition.Held.TryAdd(received.MessageId, received))
+            if (!partition.IsOwned || !partition.Held.TryAdd(received.HeldKey, received))
             {
                 return false;
             }
@@ -97,20 +106,25 @@ public sealed partial class AzureStorageTaskHub
     public async Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workItem);
-        var lk = (ActivityLock)workItem.LockToken!;
-        ReleaseActivitySlot(lk);
-        await lk.StopRenewingAsync().ConfigureAwait(false);
-        try
-        {
-            await _workItems.UpdateMessageAsync(lk.MessageId, lk.PopReceipt, TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status is 400 or 404)
-        {
-            // Its visibility ran out and another worker has it.
-        }
+        var hold = (ActivityHold)workItem.LockToken!;
+        var lk = hold.Message;
 
-        ActivitiesQueued();
+        // A message carrying several activities goes back once none of them runs any more (the others then run again too);
+        // after a failed completion the activity has already released its share.
+        var returnNow = hold.TryRelease() ? await ReleaseActivitySlotAsync(lk, abandoned: true).ConfigureAwait(false) : lk.Activities == 1;
+        if (returnNow)
+        {
+            await lk.ReturnAsync(TimeSpan.Zero).ConfigureAwait(false);
+            ActivitiesQueued();
+        }
     }
+
+    private static int ResultTaskId(HistoryEvent result) => result switch
+    {
+        TaskCompletedEvent c => c.TaskScheduledId,
+        TaskFailedEvent f => f.TaskScheduledId,
+        _ => -1,
+    };
 
     private async Task ReturnPrefetchedActivitiesAsync()
     {

@@ -129,18 +129,29 @@ public sealed partial class AzureStorageTaskHub
 
     private async Task<ActivityWorkItem?> AcceptActivityAsync(QueueMessage message, long hiddenSince, CancellationToken cancellationToken)
     {
-        TaskMessage invocation;
+        IReadOnlyList<TaskMessage> invocations;
         try
         {
-            invocation = (await _codec.DecodeAsync(message.Body, cancellationToken).ConfigureAwait(false)).Single();
-            _ = (TaskScheduledEvent)invocation.Event;
+            invocations = await _codec.DecodeAsync(message.Body, cancellationToken).ConfigureAwait(false);
+            if (invocations.Count == 0 || invocations.Any(i => i.Event is not TaskScheduledEvent))
+            {
+                throw new InvalidDataException("An activity message must carry activity invocations only.");
+            }
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidDataException or InvalidOperationException or InvalidCastException || (e is RequestFailedException { Status: 404 }))
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidDataException || (e is RequestFailedException { Status: 404 }))
         {
             await MoveToPoisonAsync(_workItems, message.MessageId, message.PopReceipt, message.Body, cancellationToken).ConfigureAwait(false);
             Logs.UnreadableMessage(_logger, _workItems.Name, message.MessageId, e);
             return null;
         }
+
+        if (invocations.Count > 1)
+        {
+            await SplitAsync(message, invocations, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        var invocation = invocations[0];
 
         var scheduled = (TaskScheduledEvent)invocation.Event;
         if (message.DequeueCount > _options.MaxDequeueCount)
@@ -154,6 +165,22 @@ public sealed partial class AzureStorageTaskHub
             return null;
         }
 
-        return new ActivityWorkItem(invocation.InstanceId, scheduled, new ActivityLock(_workItems, message.MessageId, message.PopReceipt, _options.WorkItemVisibilityTimeout, _options.MaximumActivityLockDuration, _time, hiddenSince, message.DequeueCount, _disposed.Token), (int)message.DequeueCount);
+        var lk = new ActivityLock(_workItems, message.MessageId, message.PopReceipt, _options.WorkItemVisibilityTimeout, _options.MaximumActivityLockDuration, _time, hiddenSince, message.DequeueCount, activities: 1, _disposed.Token);
+        return new ActivityWorkItem(invocation.InstanceId, scheduled, new ActivityHold(lk), (int)message.DequeueCount);
+    }
+
+    /// <summary>
+    /// A message shared by several activities handed over locally reappeared (its worker died or gave
+    /// them up): it becomes one visible message per activity, so each runs, and is poisoned, on its own.
+    /// </summary>
+    private async Task SplitAsync(QueueMessage message, IReadOnlyList<TaskMessage> invocations, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(invocations, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
+        {
+            var body = await _codec.EncodeAsync(m.InstanceId, [m.Event], ct).ConfigureAwait(false);
+            await _workItems.SendMessageAsync(body, null, Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        await DeleteQuietlyAsync(_workItems, message.MessageId, message.PopReceipt).ConfigureAwait(false);
+        ActivitiesQueued();
     }
 }

@@ -63,7 +63,7 @@ public sealed partial class AzureStorageTaskHub
 
         _options.CheckpointProbe?.Invoke(CheckpointStage.InstanceUpdated, checkpoint);
 
-        await Task.WhenAll(lk.Consumed.Where(m => !TryKeepSpent(m)).Select(DeleteMessageAsync)).ConfigureAwait(false);
+        await Task.WhenAll(lk.Consumed.Select(ConsumeAsync)).ConfigureAwait(false);
         _options.CheckpointProbe?.Invoke(CheckpointStage.MessagesDeleted, checkpoint);
         if (lk.NewExecution && lk.Sentinel is { } finished)
         {
@@ -108,13 +108,6 @@ public sealed partial class AzureStorageTaskHub
         sends.AddRange(groups.Select(g => (Func<CancellationToken, Task>)(ct => SendAsync(g.InstanceId, g.Events, null, ct))));
         await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (send, ct) => await send(ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// Keeps a consumed activity message (its result is now in history) for the next activity send to
-    /// rewrite, when it was never received by any worker (so a rewrite starts with a fresh dequeue count).
-    /// </summary>
-    private bool TryKeepSpent(ReceivedMessage message) =>
-        message.Activity is { StoredDequeueCount: 0 } activity && _spent.TryAdd(message.MessageId, message.PopReceipt, activity.HiddenFor);
 
     /// <summary>Appends the episode's events; every batch carries the sentinel under its ETag so a second writer fails (409/412) instead of corrupting history.</summary>
     private async Task<SentinelState> WriteHistoryAsync(SessionLock lk, OrchestrationCheckpoint checkpoint, Dictionary<string, object?> state, string? executionId, CancellationToken cancellationToken)
@@ -204,7 +197,7 @@ public sealed partial class AzureStorageTaskHub
 
         if (lk.Sentinel is { IsTerminal: true })
         {
-            await Task.WhenAll(lk.Consumed.Select(DeleteMessageAsync)).ConfigureAwait(false);
+            await Task.WhenAll(lk.Consumed.Select(ConsumeAsync)).ConfigureAwait(false);
             await ReleaseSessionAsync(lk, abandon: false).ConfigureAwait(false);
             return;
         }
@@ -215,7 +208,7 @@ public sealed partial class AzureStorageTaskHub
         var existing = await GetInstanceAsync(lk.InstanceId, cancellationToken).ConfigureAwait(false);
         if (existing is null && lk.Sentinel is null)
         {
-            await Task.WhenAll(lk.Consumed.Select(DeleteMessageAsync)).ConfigureAwait(false);
+            await Task.WhenAll(lk.Consumed.Select(ConsumeAsync)).ConfigureAwait(false);
             await ReleaseSessionAsync(lk, abandon: false).ConfigureAwait(false);
             return;
         }

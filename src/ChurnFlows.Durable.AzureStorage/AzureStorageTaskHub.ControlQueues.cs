@@ -104,6 +104,7 @@ public sealed partial class AzureStorageTaskHub
         {
             Queue = partition.Queue,
             MessageId = message.MessageId,
+            HeldKey = message.MessageId,
             PopReceipt = message.PopReceipt,
             DequeueCount = message.DequeueCount,
             Body = message.Body,
@@ -113,7 +114,7 @@ public sealed partial class AzureStorageTaskHub
         };
         lock (partition)
         {
-            if (!partition.IsOwned || !partition.Held.TryAdd(received.MessageId, received))
+            if (!partition.IsOwned || !partition.Held.TryAdd(received.HeldKey, received))
             {
                 return;
             }
@@ -157,11 +158,44 @@ public sealed partial class AzureStorageTaskHub
         }
     }
 
-    private static Task DeleteMessageAsync(ReceivedMessage message) => DeleteQuietlyAsync(message.Queue, message.MessageId, message.PopReceipt);
+    /// <summary>
+    /// Removes a consumed message: deletes a control message; settles an activity result delivered in
+    /// memory, and once every result its activity message carries is settled, deletes that message or
+    /// keeps it for a later activity send to rewrite (when no worker ever received it, so a rewrite starts
+    /// with a fresh dequeue count).
+    /// </summary>
+    private Task ConsumeAsync(ReceivedMessage message)
+    {
+        if (message.Activity is not { } activity)
+        {
+            return DeleteQuietlyAsync(message.Queue, message.MessageId, message.PopReceipt);
+        }
 
-    /// <summary>Makes a held message visible again after <paramref name="delay"/>.</summary>
+        if (!activity.Settle() || (activity.StoredDequeueCount == 0 && _spent.TryAdd(activity.MessageId, activity.PopReceipt, activity.HiddenFor)))
+        {
+            return Task.CompletedTask;
+        }
+
+        return DeleteQuietlyAsync(_workItems, activity.MessageId, activity.PopReceipt);
+    }
+
+    /// <summary>
+    /// Makes a held message visible again after <paramref name="delay"/>. An activity message carrying
+    /// several activities is left alone: the result never settles, so once its activities are done and its
+    /// hold lapses, the message reappears and each of its activities runs again.
+    /// </summary>
     private static async Task ReturnToQueueAsync(ReceivedMessage message, TimeSpan delay)
     {
+        if (message.Activity is { } activity)
+        {
+            if (activity.Activities == 1)
+            {
+                await activity.ReturnAsync(delay).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         try
         {
             await message.Queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, delay, cancellationToken: CancellationToken.None).ConfigureAwait(false);

@@ -164,7 +164,7 @@ public sealed partial class AzureStorageTaskHub
                 await RepairInstanceRowAsync(instanceId, cancellationToken).ConfigureAwait(false);
             }
 
-            await Task.WhenAll(taken.Select(DeleteMessageAsync)).ConfigureAwait(false);
+            await Task.WhenAll(taken.Select(ConsumeAsync)).ConfigureAwait(false);
             await ReleaseSessionAsync(lk with { Sentinel = sentinel is { IsTerminal: true } ? null : sentinel }, abandon: false).ConfigureAwait(false);
             return null;
         }
@@ -180,7 +180,7 @@ public sealed partial class AzureStorageTaskHub
         {
             foreach (var m in lk.Consumed)
             {
-                partition.Held.Remove(m.MessageId);
+                partition.Held.Remove(m.HeldKey);
             }
 
             lk.Session.Locked = false;

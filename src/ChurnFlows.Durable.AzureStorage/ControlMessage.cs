@@ -6,8 +6,9 @@ using ChurnFlows.Durable.Hub;
 namespace ChurnFlows.Durable.AzureStorage;
 
 /// <summary>
-/// The body of a hub queue message: one or more events for one instance, or a reference to a blob
-/// holding that body when it exceeds the queue's size limit.
+/// The body of a hub queue message: one or more events for one instance, a reference to a blob
+/// holding that body when it exceeds the queue's size limit, or (activities handed over locally)
+/// several such bodies for different instances.
 /// </summary>
 internal sealed record QueueEnvelope
 {
@@ -19,6 +20,9 @@ internal sealed record QueueEnvelope
 
     [JsonPropertyName("b")]
     public string? Blob { get; init; }
+
+    [JsonPropertyName("w")]
+    public IReadOnlyList<QueueEnvelope>? Items { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this);
 
@@ -41,6 +45,13 @@ internal sealed class QueueEnvelopeCodec(LargePayloadStore payloads)
         return new QueueEnvelope { InstanceId = instanceId, Blob = blob }.ToJson();
     }
 
+    /// <summary>Encodes small messages for several instances into one body (never moved to a blob: callers keep it small).</summary>
+    public static string EncodeMany(IReadOnlyList<TaskMessage> messages) =>
+        new QueueEnvelope { Items = [.. messages.Select(m => new QueueEnvelope { InstanceId = m.InstanceId, Events = [m.Event] })] }.ToJson();
+
+    /// <summary>The size of a message's body on its own, to decide whether it may share a body with others.</summary>
+    public static int SizeOf(TaskMessage message) => new QueueEnvelope { InstanceId = message.InstanceId, Events = [message.Event] }.ToJson().Length;
+
     public async Task<IReadOnlyList<TaskMessage>> DecodeAsync(string body, CancellationToken cancellationToken)
     {
         var envelope = QueueEnvelope.FromJson(body);
@@ -49,6 +60,16 @@ internal sealed class QueueEnvelopeCodec(LargePayloadStore payloads)
             envelope = QueueEnvelope.FromJson(await payloads.DownloadAsync(envelope.Blob, cancellationToken).ConfigureAwait(false));
         }
 
+        if (envelope.Items is { } items)
+        {
+            return [.. items.SelectMany(Messages)];
+        }
+
+        return Messages(envelope);
+    }
+
+    private static IReadOnlyList<TaskMessage> Messages(QueueEnvelope envelope)
+    {
         var id = envelope.InstanceId ?? throw new JsonException("Queue message names no instance.");
         return [.. (envelope.Events ?? []).Select(e => new TaskMessage(id, e))];
     }

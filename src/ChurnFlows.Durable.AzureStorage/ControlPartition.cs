@@ -13,7 +13,7 @@ internal sealed class ControlPartition(int index, QueueClient queue)
     /// <summary>Per-instance sessions; guarded by locking this partition.</summary>
     public Dictionary<string, InstanceSession> Instances { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Messages fetched and not yet deleted or released, by message id (a re-delivered one only refreshes its receipt).</summary>
+    /// <summary>Messages fetched and not yet deleted or released, by <see cref="ReceivedMessage.HeldKey"/> (a re-delivered one only refreshes its receipt).</summary>
     public Dictionary<string, ReceivedMessage> Held { get; } = new(StringComparer.Ordinal);
 
     public CancellationTokenSource Ownership { get; } = new();
@@ -56,6 +56,9 @@ internal sealed class ReceivedMessage
     public required QueueClient Queue { get; init; }
 
     public required string MessageId { get; init; }
+
+    /// <summary>Gets the key among the partition's held messages: the message id, or for an activity result delivered in memory also the instance and task (one activity message may carry several activities).</summary>
+    public required string HeldKey { get; init; }
 
     public required string PopReceipt { get; set; }
 

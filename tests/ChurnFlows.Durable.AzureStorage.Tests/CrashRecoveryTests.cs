@@ -48,19 +48,21 @@ public sealed class LocalDispatchCrashTests
         await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10));
         await doomed.DisposeAsync();
 
-        // Sent hidden and handed over, never received: once the dead worker stops renewing them they
-        // reappear, still with a dequeue count of 0.
+        // Sent hidden (several activities may share a message) and handed over, never received: once the
+        // dead worker stops renewing them they reappear, still with a dequeue count of 0. The successor splits
+        // a shared message into one per activity.
         var workItems = (await AzuriteFixture.GetAccountAsync()).QueueServiceClient.GetQueueClient($"{scenario.HubName}-workitems");
         IReadOnlyList<ChurnFlows.Storage.Queues.PeekedMessage> reappeared = [];
         using (var cts = new CancellationTokenSource(Patience))
         {
-            while ((reappeared = await workItems.PeekMessagesAsync(32, cts.Token)).Count < 8)
+            while ((reappeared = await workItems.PeekMessagesAsync(32, cts.Token)).Sum(m => QueueEnvelope.FromJson(m.Body).Items?.Count ?? 1) < 8)
             {
                 await Task.Delay(200, cts.Token);
             }
         }
 
         Assert.All(reappeared, m => Assert.Equal(0, m.DequeueCount));
+        Assert.True(reappeared.Count < 8, $"{reappeared.Count} messages for 8 activities sent at once");
         await using var successor = await scenario.StartWorkerAsync();
 
         var result = await scenario.WaitAsync(id, Patience);

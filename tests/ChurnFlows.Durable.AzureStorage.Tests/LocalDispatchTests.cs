@@ -46,6 +46,55 @@ public sealed class LocalDispatchTests
     }
 
     [Fact]
+    public async Task FanOut_ActivitiesHandedOverTogether_ShareMessages_AndLeaveNoneBehind()
+    {
+        var counter = new StorageOperationCounter();
+        var counted = new StorageClientOptions();
+        counted.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        await using var engine = await TestEngine.StartAsync(TestHubs.Options(), counted, activitySlots: 64);
+
+        var result = await engine.WaitAsync(await engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 64));
+        await engine.Worker.StopAsync(CancellationToken.None);
+        await engine.Hub.DisposeAsync();
+
+        Assert.Equal(64, result.ReadOutputAs<int>());
+        var sends = counter.ByKind.Where(k => k.Key is "queue put *-workitems" or "queue update *-workitems").Sum(k => k.Value);
+        Assert.True(sends <= 16, $"{sends} activity messages for 64 activities sent at once");
+        Assert.Equal(0, await WorkItemsAsync(engine.Options));
+    }
+
+    [Fact]
+    public async Task StoppingWorker_ReturnsItsSharedMessageAtOnce_AndAnotherWorkerRunsEachActivity()
+    {
+        await using var engine = await TestEngine.StartAsync(TestHubs.Options(), activitySlots: 8);
+        await using var other = new AzureStorageTaskHub(await AzuriteFixture.GetAccountAsync(), engine.Options with { WorkerId = "other" });
+        await engine.Client.ScheduleNewOrchestrationInstanceAsync("HangFanOut", 4);
+        await engine.WaitUntilAsync(() => Task.FromResult(engine.Hub.HeldActivities == 4));
+
+        await engine.Worker.StopAsync(CancellationToken.None); // cancels the activities: their message goes back now, not after its hold
+
+        var taken = new List<ActivityWorkItem>();
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15))) // well inside the 30 s hold
+        {
+            while (taken.Count < 4)
+            {
+                if (await other.LockNextActivityWorkItemAsync(TimeSpan.FromSeconds(1), cts.Token) is { } item)
+                {
+                    taken.Add(item);
+                }
+            }
+        }
+
+        Assert.All(taken, i => Assert.Equal("Hang", i.TaskScheduled.Name));
+        Assert.Equal(4, taken.Select(i => i.TaskScheduled.EventId).Distinct().Count());
+        Assert.All(taken, i => Assert.Equal(1, i.DequeueCount)); // split into one message per activity
+        await Task.WhenAll(taken.Select(i => other.AbandonActivityWorkItemAsync(i)));
+    }
+
+    private static async Task<int> WorkItemsAsync(AzureStorageTaskHubOptions options) =>
+        await (await AzuriteFixture.GetAccountAsync()).QueueServiceClient.GetQueueClient($"{options.TaskHubName}-workitems").GetApproximateMessageCountAsync();
+
+    [Fact]
     public async Task Sequences_HandedOverLocally_RewriteSpentMessages_SoFewerThanEighteenWritesPerOrchestration()
     {
         const int Orchestrations = 40;

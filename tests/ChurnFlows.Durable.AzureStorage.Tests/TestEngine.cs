@@ -52,6 +52,7 @@ internal sealed class TestEngine : IAsyncDisposable
             .AddOrchestratorFunc<string, string>("Echo", (ctx, s) => ctx.CallActivityAsync<string>("Exclaim", s))
             .AddOrchestratorFunc<int, int>("CallSlow", (ctx, ms) => ctx.CallActivityAsync<int>("Slow", ms))
             .AddOrchestratorFunc<int, int>("FanOut", async (ctx, n) => (await Task.WhenAll(Enumerable.Range(0, n).Select(i => ctx.CallActivityAsync<int>("Noop", i)))).Length)
+            .AddOrchestratorFunc<int, int>("HangFanOut", async (ctx, n) => (await Task.WhenAll(Enumerable.Range(0, n).Select(_ => ctx.CallActivityAsync<string>("Hang")))).Length)
             .AddOrchestratorFunc<int[], int>("SlowFanOut", async (ctx, countAndMs) => (await Task.WhenAll(Enumerable.Range(0, countAndMs[0]).Select(_ => ctx.CallActivityAsync<int>("Slow", countAndMs[1])))).Length)
             .AddOrchestratorFunc<int, int>("Sequence", async (ctx, n) =>
             {
