@@ -5,9 +5,9 @@ using ChurnFlows.Storage.Queues;
 namespace ChurnFlows.Durable.AzureStorage;
 
 /// <summary>
-/// Spent activity messages: work-item messages whose result a checkpoint has already recorded in
-/// history, still hidden under a receipt this process holds and never received by any worker. Sending
-/// the next activity rewrites one in place (Update Message: one request instead of a delete and a put).
+/// Spent activity messages: work-item messages whose activities' results are all settled (recorded in
+/// history, or sent), still hidden under a receipt this process holds and never received by any worker.
+/// Sending the next activity rewrites one in place (Update Message: one request instead of a delete and a put).
 /// A message is kept at most <paramref name="hold"/> and only while it stays hidden with a margin;
 /// otherwise it is deleted, so after a crash only the last moment's spent messages reappear, and an
 /// activity they re-run is dropped by its orchestration as a duplicate (activities run at least once).

@@ -23,6 +23,18 @@ public class AzuriteProcessTests
     }
 
     [Fact]
+    public async Task StartAsync_InMemoryPersistence_ServesQueueMessages()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { InMemoryPersistence = true });
+        var queue = StorageAccount.FromConnectionString(azurite.ConnectionString).QueueServiceClient.GetQueueClient("probe");
+        await queue.CreateIfNotExistsAsync();
+
+        await queue.SendMessageAsync("kept in memory");
+
+        Assert.Equal("kept in memory", Assert.Single(await queue.ReceiveMessagesAsync()).Body);
+    }
+
+    [Fact]
     public async Task EnsureInstalledAsync_NoManifest_ThrowsSayingWhatIsMissing()
     {
         var empty = Directory.CreateTempSubdirectory().FullName;
