@@ -96,6 +96,11 @@ public sealed partial class AzureStorageTaskHub
             _prefetched.Enqueue(new ActivityWorkItem(message.InstanceId, (TaskScheduledEvent)message.Event, new ActivityHold(lk)));
             Interlocked.Decrement(ref _promisedActivities);
             _activityWakeup.Set();
+            if (Volatile.Read(ref _activitySlots) <= 0)
+            {
+                // The worker stopped while this was being sent: give it back like the rest it left.
+                _ = ReturnPrefetchedActivitiesAsync();
+            }
         }
         catch
         {

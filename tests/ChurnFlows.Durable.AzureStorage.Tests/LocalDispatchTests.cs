@@ -16,7 +16,6 @@ public sealed class LocalDispatchTests
     [Fact]
     public async Task SlotsAllTaken_TheRestStaysInTheQueue_AndAnotherWorkerRunsIt()
     {
-        TestEngine.ResetSlowRuns();
         await using var engine = await TestEngine.StartAsync(TestHubs.Options(), activitySlots: 2);
 
         // Another worker: it never owns a partition and registers no slots, so it only competes for the queue.
@@ -41,7 +40,7 @@ public sealed class LocalDispatchTests
         var result = await engine.WaitAsync(id);
 
         Assert.Equal(10, result.ReadOutputAs<int>());
-        Assert.Equal(2, TestEngine.SlowRuns); // two slots: two activities handed over, none fetched while they ran
+        Assert.Equal(2, TestEngine.SlowRunsOf(id)); // two slots: two activities handed over, none fetched while they ran
         Assert.Equal(0, engine.Hub.HeldActivities);
     }
 
@@ -68,8 +67,8 @@ public sealed class LocalDispatchTests
     {
         await using var engine = await TestEngine.StartAsync(TestHubs.Options(), activitySlots: 8);
         await using var other = new AzureStorageTaskHub(await AzuriteFixture.GetAccountAsync(), engine.Options with { WorkerId = "other" });
-        await engine.Client.ScheduleNewOrchestrationInstanceAsync("HangFanOut", 4);
-        await engine.WaitUntilAsync(() => Task.FromResult(engine.Hub.HeldActivities == 4));
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("HangFanOut", 4);
+        await engine.WaitUntilAsync(() => Task.FromResult(TestEngine.HangsOf(id) == 4));
 
         await engine.Worker.StopAsync(CancellationToken.None); // cancels the activities: their message goes back now, not after its hold
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.Worker;
 using ChurnFlows.Storage;
@@ -9,7 +10,8 @@ internal sealed class TestEngine : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly TaskCompletionSource Never = new();
-    private static int slowRuns;
+    private static readonly ConcurrentDictionary<string, int> Hanging = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, int> SlowStarts = new(StringComparer.Ordinal);
 
     private TestEngine(AzureStorageTaskHub hub, DurableTaskWorker worker, AzureStorageTaskHubOptions options)
     {
@@ -27,10 +29,11 @@ internal sealed class TestEngine : IAsyncDisposable
 
     public AzureStorageTaskHubOptions Options { get; }
 
-    /// <summary>Gets how many times the <c>Slow</c> activity started since <see cref="ResetSlowRuns"/>.</summary>
-    public static int SlowRuns => Volatile.Read(ref slowRuns);
+    /// <summary>Gets how many <c>Slow</c> activities of an instance started (tests in other classes run at the same time).</summary>
+    public static int SlowRunsOf(string instanceId) => SlowStarts.GetValueOrDefault(instanceId);
 
-    public static void ResetSlowRuns() => Interlocked.Exchange(ref slowRuns, 0);
+    /// <summary>Gets how many <c>Hang</c> activities of an instance started.</summary>
+    public static int HangsOf(string instanceId) => Hanging.GetValueOrDefault(instanceId);
 
     public static async Task<TestEngine> StartAsync(AzureStorageTaskHubOptions options, StorageClientOptions? clientOptions = null, int? activitySlots = null)
     {
@@ -40,12 +43,13 @@ internal sealed class TestEngine : IAsyncDisposable
             .AddActivityFunc<int, int>("Noop", (_, i) => Task.FromResult(i))
             .AddActivityFunc<string?, string>("Hang", async (ctx, _) =>
             {
+                Hanging.AddOrUpdate(ctx.InstanceId, 1, (_, n) => n + 1);
                 await Never.Task.WaitAsync(ctx.CancellationToken);
                 return "never";
             })
-            .AddActivityFunc<int, int>("Slow", async (_, ms) =>
+            .AddActivityFunc<int, int>("Slow", async (ctx, ms) =>
             {
-                Interlocked.Increment(ref slowRuns);
+                SlowStarts.AddOrUpdate(ctx.InstanceId, 1, (_, n) => n + 1);
                 await Task.Delay(ms);
                 return ms;
             })
