@@ -85,17 +85,8 @@ public static class PredictionEndpoints
             }
 
             var errors = new List<FieldError>();
-            var results = new List<PredictionResult>(count);
-            var i = 0;
-            foreach (var customer in root.EnumerateArray())
-            {
-                if (PredictionService.Predict(model, customer, errors, $"[{i++}].", log, reasons ?? true) is { } result)
-                {
-                    results.Add(result);
-                }
-            }
-
-            if (errors.Count > 0)
+            var results = PredictionService.PredictBatch(model, root, errors, log, reasons ?? true);
+            if (results is null)
             {
                 return HttpProblems.Invalid(errors);
             }

@@ -182,6 +182,27 @@ public sealed class PredictionEndpointsTests(ServedModelFixture served) : IClass
     }
 
     [Fact]
+    public async Task PredictBatch_ManyDifferentCustomers_AnswersEachAsTheSingleRouteDoes()
+    {
+        // The batch route scores all rows in one blocked pass; every answer must still equal the one-customer route's.
+        var random = new Random(8);
+        var customers = Enumerable.Range(0, 40).Select(i => Customer
+            .Replace("\"C42\"", $"\"C{i}\"", StringComparison.Ordinal)
+            .Replace("\"total_spent\":640.5", i % 7 == 0 ? "\"total_spent\":null" : $"\"total_spent\":{random.Next(10, 5000)}.25", StringComparison.Ordinal)
+            .Replace("\"logins_last_30_days\":0", $"\"logins_last_30_days\":{random.Next(0, 30)}", StringComparison.Ordinal)
+            .Replace("\"support_tickets\":4", $"\"support_tickets\":{random.Next(0, 12)}", StringComparison.Ordinal)).ToList();
+
+        var batch = await (await PostAsync("/api/predict/batch", $"[{string.Join(',', customers)}]")).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(customers.Count, batch.GetArrayLength());
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var single = await (await PostAsync("/api/predict", customers[i])).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(single.GetRawText(), batch[i].GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task CurrentModel_ReturnsTheServedVersion()
     {
         var response = await _client.GetAsync("/api/models/current");
