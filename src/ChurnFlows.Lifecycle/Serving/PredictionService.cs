@@ -3,7 +3,7 @@ using ChurnFlows.Lifecycle.Monitoring;
 
 namespace ChurnFlows.Lifecycle.Serving;
 
-/// <summary>Scores customers with the served model: probability, decision, confidence and top-3 TreeSHAP reasons.</summary>
+/// <summary>Scores customers with a served model: probability, decision, confidence and top-3 TreeSHAP reasons, naming the model's version and stage.</summary>
 public static class PredictionService
 {
     /// <summary>The most customers one batch may hold.</summary>
@@ -35,7 +35,7 @@ public static class PredictionService
         IReadOnlyList<PredictionReason> reasons = explain
             ? [.. model.Explainer.TopReasons(features, 3).Select(r => new PredictionReason(r.Name, double.IsNaN(r.Value) ? null : r.Value, r.Contribution))]
             : [];
-        log?.TryLog(new PredictionLogEntry(DateTimeOffset.UtcNow, model.Artifact.Version, id ?? string.Empty, probability, features));
-        return new PredictionResult(id, probability, probability >= threshold, Math.Clamp(confidence, 0, 1), model.Artifact.Version, reasons);
+        log?.TryLog(new PredictionLogEntry(DateTimeOffset.UtcNow, model.Artifact.Version, id ?? string.Empty, probability, features, model.Stage));
+        return new PredictionResult(id, probability, probability >= threshold, Math.Clamp(confidence, 0, 1), model.Artifact.Version, model.Stage, reasons);
     }
 }
