@@ -13,6 +13,11 @@ namespace ChurnFlows.Lifecycle.Serving;
 public sealed class CustomerRecordReader(DatasetSchema schema, IReadOnlyList<string> inputColumns)
 {
     private readonly Dictionary<string, ColumnSchema> _columns = schema.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private readonly string? _idColumn = schema.Columns.FirstOrDefault(c => c.Kind == ColumnKind.Id)?.Name;
+
+    /// <summary>Returns the customer's id (the schema's id column, when it holds a string), or null.</summary>
+    public string? ReadId(JsonElement customer) =>
+        _idColumn is not null && customer.ValueKind == JsonValueKind.Object && customer.TryGetProperty(_idColumn, out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
 
     /// <summary>Fills <paramref name="inputs"/> from <paramref name="customer"/>; returns the customer id, adding problems to <paramref name="errors"/>.</summary>
     public string? Read(JsonElement customer, Span<double> inputs, List<FieldError> errors, string prefix = "")
@@ -24,7 +29,7 @@ public sealed class CustomerRecordReader(DatasetSchema schema, IReadOnlyList<str
             return null;
         }
 
-        var id = schema.Columns.FirstOrDefault(c => c.Kind == ColumnKind.Id) is { } idColumn && customer.TryGetProperty(idColumn.Name, out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
+        var id = ReadId(customer);
         for (var i = 0; i < inputColumns.Count; i++)
         {
             var name = inputColumns[i];

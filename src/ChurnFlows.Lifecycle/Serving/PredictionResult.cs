@@ -1,3 +1,5 @@
+using ChurnFlows.Lifecycle.Registry;
+
 namespace ChurnFlows.Lifecycle.Serving;
 
 /// <summary>One reason behind a prediction: a feature and how far it pushed the score.</summary>
@@ -12,8 +14,9 @@ public sealed record PredictionReason(string Feature, double? Value, double Cont
 /// <param name="WillChurn">Whether the probability reaches the model's decision threshold.</param>
 /// <param name="Confidence">How far the probability is from the threshold, scaled to [0, 1].</param>
 /// <param name="ModelVersion">The model that answered.</param>
+/// <param name="ModelStage">Its stage: Production, or Staging when the customer is in the canary share.</param>
 /// <param name="TopReasons">The three strongest reasons (empty when the caller asked for the score only).</param>
-public sealed record PredictionResult(string? CustomerId, double Probability, bool WillChurn, double Confidence, string ModelVersion, IReadOnlyList<PredictionReason> TopReasons);
+public sealed record PredictionResult(string? CustomerId, double Probability, bool WillChurn, double Confidence, string ModelVersion, ModelStage ModelStage, IReadOnlyList<PredictionReason> TopReasons);
 
 /// <summary>A field of a request that could not be used.</summary>
 /// <param name="Field">The JSON field (with the row index for batches, e.g. <c>[3].total_spent</c>).</param>

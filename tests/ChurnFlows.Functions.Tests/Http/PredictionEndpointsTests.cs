@@ -108,6 +108,7 @@ public sealed class PredictionEndpointsTests(ServedModelFixture served) : IClass
         Assert.True(probability > 0.3, $"a disengaged customer with slow support scores {probability}");
         Assert.Equal(3, root.GetProperty("top_reasons").GetArrayLength());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("model_version").GetString()));
+        Assert.Equal("Production", root.GetProperty("model_stage").GetString());
     }
 
     [Theory]
