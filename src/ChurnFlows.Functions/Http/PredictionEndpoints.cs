@@ -1,14 +1,17 @@
+using System.Text;
 using System.Text.Json;
 using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Lifecycle.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace ChurnFlows.Functions.Http;
 
 /// <summary>
-/// <c>POST /api/predict</c> (one customer) and <c>POST /api/predict/batch</c> (a JSON array), served by the
-/// Production model. Bad input gets 400 problem+json naming every bad field; a body over the limit gets
-/// 413; no promoted model yet gets 503. Client errors never produce a 500. Each answer carries the top-3
+/// <c>POST /api/predict</c> (one customer) and <c>POST /api/predict/batch</c> (a JSON array, or a CSV with a
+/// header row when the content type is <c>text/csv</c>), served by the Production model. Bad input gets 400
+/// problem+json naming every bad field; a body over the limit gets 413; no promoted model yet gets 503.
+/// Client errors never produce a 500. Each answer carries the top-3
 /// TreeSHAP reasons unless the query says <c>?reasons=false</c>: explaining costs far more than scoring,
 /// so callers that only need the score (bulk scoring, high-rate services) skip it.
 /// </summary>
@@ -58,6 +61,11 @@ public static class PredictionEndpoints
 
     private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, ModelCache models, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) && contentType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return await PredictCsvBatchAsync(request, models, log, reasons ?? true, cancellationToken);
+        }
+
         var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxBatchBodyBytes, cancellationToken);
         if (problem is not null)
         {
@@ -95,14 +103,39 @@ public static class PredictionEndpoints
                 }
             }
 
-            if (errors.Count > 0)
-            {
-                return HttpProblems.Invalid(errors);
-            }
-
-            ChurnFlowsTelemetry.CountPredictions(model.Artifact.Version, "batch", results.Count);
-            return TypedResults.Ok<IReadOnlyList<PredictionResult>>(results);
+            return BatchAnswer(model, results, errors);
         }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictCsvBatchAsync(HttpRequest request, ModelCache models, PredictionLogger log, bool explain, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await HttpProblems.ReadBytesAsync(request, MaxBatchBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var model = await models.GetAsync(cancellationToken);
+        if (model is null)
+        {
+            return NoModel();
+        }
+
+        var errors = new List<FieldError>();
+        var customers = model.Reader.ReadCsv(new StringReader(Encoding.UTF8.GetString(body!.Value.Span)), errors, PredictionService.MaxBatchSize);
+        var results = errors.Count > 0 ? [] : customers.Select(c => PredictionService.Predict(model, c, log, explain)).ToList();
+        return BatchAnswer(model, results, errors);
+    }
+
+    private static Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem> BatchAnswer(ServingModel model, List<PredictionResult> results, List<FieldError> errors)
+    {
+        if (errors.Count > 0)
+        {
+            return HttpProblems.Invalid(errors);
+        }
+
+        ChurnFlowsTelemetry.CountPredictions(model.Artifact.Version, "batch", results.Count);
+        return TypedResults.Ok<IReadOnlyList<PredictionResult>>(results);
     }
 
     private static async Task<Results<Ok<CurrentModel>, ProblemHttpResult>> CurrentAsync(ModelCache models, CancellationToken cancellationToken)

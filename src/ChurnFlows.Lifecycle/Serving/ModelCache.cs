@@ -46,7 +46,7 @@ public sealed class ModelCache(ModelStore store, TimeSpan refreshInterval, TimeP
             if (version is not null && version != _current?.Artifact.Version)
             {
                 var artifact = await store.LoadAsync(version, cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _current, new ServingModel(artifact, new TreeShap(artifact.Model), new CustomerRecordReader(artifact.Schema, artifact.Pipeline.InputColumns)));
+                Volatile.Write(ref _current, new ServingModel(artifact, new TreeShap(artifact.Model), new CustomerRecordReader(artifact.Schema, artifact.Pipeline)));
             }
 
             _checkedAt = _time.GetUtcNow();
