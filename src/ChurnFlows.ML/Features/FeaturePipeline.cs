@@ -54,7 +54,19 @@ public sealed record FeaturePipeline
     }
 
     /// <summary>Returns the vocabulary of a categorical input column, or null.</summary>
-    public CategoryVocabulary? VocabularyOf(string column) => Vocabularies.FirstOrDefault(v => v.Column == column);
+    public CategoryVocabulary? VocabularyOf(string column)
+    {
+        // A plain loop: serving asks this for each explained feature, and should not allocate to do so.
+        for (var i = 0; i < Vocabularies.Count; i++)
+        {
+            if (Vocabularies[i].Column == column)
+            {
+                return Vocabularies[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// Returns the category behind <paramref name="value"/> when feature <paramref name="feature"/> is an
