@@ -83,6 +83,8 @@ public sealed record ChurnFlowsSettings
             throw new InvalidOperationException($"Settings ChurnFlows:Lifecycle:Retrain:Trials and BatchSize must be at least 1 (got {settings.Lifecycle.Retrain.Trials} and {settings.Lifecycle.Retrain.BatchSize}).");
         }
 
+        settings.Lifecycle.LoadSchema(); // a missing or invalid schema file stops start-up, naming the setting
+
         return settings;
     }
 

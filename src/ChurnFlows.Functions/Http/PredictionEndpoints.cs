@@ -1,17 +1,19 @@
+using System.Text;
 using System.Text.Json;
 using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace ChurnFlows.Functions.Http;
 
 /// <summary>
-/// <c>POST /api/predict</c> (one customer) and <c>POST /api/predict/batch</c> (a JSON array), served by the
-/// Production model, or for the canary share of customers by the newest Staging model (see
-/// <see cref="CanaryRouter"/>; batches are routed row by row, and every answer names its model's version and
-/// stage). Bad input gets 400 problem+json naming every bad field; a body over the limit gets
-/// 413; no promoted model yet gets 503. Client errors never produce a 500. Each answer carries the top-3
+/// <c>POST /api/predict</c> (one customer) and <c>POST /api/predict/batch</c> (a JSON array, or a CSV with a
+/// header row when the content type is <c>text/csv</c>), served by the Production model, or for the canary share
+/// of customers by the newest Staging model (see <see cref="CanaryRouter"/>; batches are routed row by row, and
+/// every answer names its model's version and stage). Bad input gets 400 problem+json naming every bad field; a
+/// body over the limit gets 413; no promoted model yet gets 503. Client errors never produce a 500. Each answer carries the top-3
 /// TreeSHAP reasons unless the query says <c>?reasons=false</c>: explaining costs far more than scoring,
 /// so callers that only need the score (bulk scoring, high-rate services) skip it.
 /// </summary>
@@ -61,6 +63,11 @@ public static class PredictionEndpoints
 
     private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) && contentType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return await PredictCsvBatchAsync(request, canary, log, reasons ?? true, cancellationToken);
+        }
+
         var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxBatchBodyBytes, cancellationToken);
         if (problem is not null)
         {
@@ -89,20 +96,50 @@ public static class PredictionEndpoints
 
             var errors = new List<FieldError>();
             var results = PredictionService.PredictBatch(models, root, errors, log, reasons ?? true);
-            if (results is null)
-            {
-                return HttpProblems.Invalid(errors);
-            }
-
-            var staged = results.Count(r => r.ModelStage == ModelStage.Staging);
-            ChurnFlowsTelemetry.CountPredictions(models.Production.Artifact.Version, ModelStage.Production, "batch", results.Count - staged);
-            if (models.Staging is { } staging && staged > 0)
-            {
-                ChurnFlowsTelemetry.CountPredictions(staging.Artifact.Version, ModelStage.Staging, "batch", staged);
-            }
-
-            return TypedResults.Ok<IReadOnlyList<PredictionResult>>(results);
+            return results is null ? HttpProblems.Invalid(errors) : BatchAnswer(models, results);
         }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictCsvBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool explain, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await HttpProblems.ReadBytesAsync(request, MaxBatchBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var models = await canary.GetModelsAsync(cancellationToken);
+        if (models is null)
+        {
+            return NoModel();
+        }
+
+        // Each model reads the rows in its own schema; a row goes to the model the canary routes its customer to.
+        var text = Encoding.UTF8.GetString(body!.Value.Span);
+        var errors = new List<FieldError>();
+        var rows = models.Production.Reader.ReadCsv(new StringReader(text), errors, PredictionService.MaxBatchSize);
+        var stagingRows = models.Staging is { } staged && errors.Count == 0 ? staged.Reader.ReadCsv(new StringReader(text), errors, PredictionService.MaxBatchSize) : null;
+        if (errors.Count > 0)
+        {
+            return HttpProblems.Invalid(errors);
+        }
+
+        var results = rows.Select((row, i) => models.Staging is { } staging && stagingRows is not null && canary.RoutesToStaging(row.Id)
+            ? PredictionService.Predict(staging, stagingRows[i], log, explain)
+            : PredictionService.Predict(models.Production, row, log, explain)).ToList();
+        return BatchAnswer(models, results);
+    }
+
+    private static Ok<IReadOnlyList<PredictionResult>> BatchAnswer(ServingModels models, IReadOnlyList<PredictionResult> results)
+    {
+        var staged = results.Count(r => r.ModelStage == ModelStage.Staging);
+        ChurnFlowsTelemetry.CountPredictions(models.Production.Artifact.Version, ModelStage.Production, "batch", results.Count - staged);
+        if (models.Staging is { } staging && staged > 0)
+        {
+            ChurnFlowsTelemetry.CountPredictions(staging.Artifact.Version, ModelStage.Staging, "batch", staged);
+        }
+
+        return TypedResults.Ok(results);
     }
 
     private static async Task<Results<Ok<CurrentModel>, ProblemHttpResult>> CurrentAsync(CanaryRouter canary, ModelCache cache, CancellationToken cancellationToken)

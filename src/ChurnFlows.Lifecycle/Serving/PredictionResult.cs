@@ -1,12 +1,18 @@
+using System.Text.Json.Serialization;
 using ChurnFlows.Lifecycle.Registry;
 
 namespace ChurnFlows.Lifecycle.Serving;
 
 /// <summary>One reason behind a prediction: a feature and how far it pushed the score.</summary>
 /// <param name="Feature">The feature name.</param>
-/// <param name="Value">The feature's value (null when missing).</param>
+/// <param name="Value">The feature's value (null when missing; a categorical feature's code).</param>
 /// <param name="Contribution">Its TreeSHAP contribution in log-odds; positive pushes towards churn.</param>
-public sealed record PredictionReason(string Feature, double? Value, double Contribution);
+/// <param name="Category">
+/// For a categorical feature, the category the value stands for (<c>(other)</c> for one the model did not
+/// keep or never saw); absent for other features.
+/// </param>
+public sealed record PredictionReason(string Feature, double? Value, double Contribution,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Category = null);
 
 /// <summary>A churn prediction for one customer.</summary>
 /// <param name="CustomerId">The customer id, if given.</param>

@@ -19,15 +19,24 @@ public static class PredictionService
     public static PredictionResult? Predict(ServingModel model, JsonElement customer, List<FieldError> errors, string prefix = "", PredictionLogger? log = null, bool explain = true)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var pipeline = model.Artifact.Pipeline;
-        Span<double> inputs = stackalloc double[pipeline.InputColumns.Count];
+        ArgumentNullException.ThrowIfNull(errors);
+        Span<double> inputs = stackalloc double[model.Artifact.Pipeline.InputColumns.Count];
         var before = errors.Count;
         var id = model.Reader.Read(customer, inputs, errors, prefix);
-        if (errors.Count > before)
-        {
-            return null;
-        }
+        return errors.Count > before ? null : Predict(model, id, inputs, log, explain);
+    }
 
+    /// <summary>Scores one customer already read (a CSV batch row); see the JSON overload for logging and reasons.</summary>
+    public static PredictionResult Predict(ServingModel model, CustomerInputs customer, PredictionLogger? log = null, bool explain = true)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(customer);
+        return Predict(model, customer.Id, customer.Inputs, log, explain);
+    }
+
+    private static PredictionResult Predict(ServingModel model, string? id, ReadOnlySpan<double> inputs, PredictionLogger? log, bool explain)
+    {
+        var pipeline = model.Artifact.Pipeline;
         var features = new double[pipeline.Features.Count];
         pipeline.TransformRow(inputs, features);
         return Answer(model, id, model.Artifact.Model.PredictProbability(features), features, log, explain);
@@ -109,7 +118,7 @@ public static class PredictionService
         var threshold = model.Artifact.Threshold;
         var confidence = probability >= threshold ? (probability - threshold) / Math.Max(1e-9, 1 - threshold) : (threshold - probability) / Math.Max(1e-9, threshold);
         IReadOnlyList<PredictionReason> reasons = explain
-            ? [.. model.Explainer.TopReasons(features, 3).Select(r => new PredictionReason(r.Name, double.IsNaN(r.Value) ? null : r.Value, r.Contribution))]
+            ? [.. model.Explainer.TopReasons(features, 3).Select(r => new PredictionReason(r.Name, double.IsNaN(r.Value) ? null : r.Value, r.Contribution, model.Artifact.Pipeline.CategoryOf(r.FeatureIndex, r.Value)))]
             : [];
         log?.TryLog(new PredictionLogEntry(DateTimeOffset.UtcNow, model.Artifact.Version, id ?? string.Empty, probability, features, model.Stage));
         return new PredictionResult(id, probability, probability >= threshold, Math.Clamp(confidence, 0, 1), model.Artifact.Version, model.Stage, reasons);

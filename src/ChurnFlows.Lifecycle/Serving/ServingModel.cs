@@ -15,6 +15,6 @@ public sealed record ServingModel(ModelArtifact Artifact, TreeShap Explainer, Cu
     public static ServingModel From(ModelArtifact artifact, ModelStage stage)
     {
         ArgumentNullException.ThrowIfNull(artifact);
-        return new ServingModel(artifact, new TreeShap(artifact.Model), new CustomerRecordReader(artifact.Schema, artifact.Pipeline.InputColumns), stage);
+        return new ServingModel(artifact, new TreeShap(artifact.Model), new CustomerRecordReader(artifact.Schema, artifact.Pipeline), stage);
     }
 }

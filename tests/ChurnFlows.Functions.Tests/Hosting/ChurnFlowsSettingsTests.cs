@@ -44,6 +44,7 @@ public class ChurnFlowsSettingsTests
     [InlineData("ChurnFlows:TaskHubBackend", "Redis", "ChurnFlows:TaskHubBackend must be AzureStorage or InMemory (got 'Redis')")]
     [InlineData("ChurnFlows:Lifecycle:Retrain:Trials", "0", "Trials and BatchSize must be at least 1")]
     [InlineData("ChurnFlows:Lifecycle:Retrain:Trials", "many", "ChurnFlows:Lifecycle")]
+    [InlineData("ChurnFlows:Lifecycle:SchemaPath", "no-such-schema.json", "Setting ChurnFlows:Lifecycle:SchemaPath ('no-such-schema.json') cannot be used")]
     public void From_BadValue_NamesTheSetting(string key, string value, string expected)
     {
         var error = Assert.Throws<InvalidOperationException>(() => ChurnFlowsSettings.From(Config(new() { [key] = value })));

@@ -6,18 +6,22 @@ using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.ML.Artifacts;
+using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Synthetic;
 using ChurnFlows.TestKit;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ChurnFlows.Functions.Tests.Http;
 
-/// <summary>Trains and promotes one small model, and hosts the app against the shared Azurite.</summary>
-public sealed class ServedModelFixture : IAsyncLifetime
+/// <summary>Trains and promotes one small model (standard schema unless a subclass gives other data), and hosts the app against the shared Azurite.</summary>
+public class ServedModelFixture : IAsyncLifetime
 {
     private WebApplicationFactory<Program> _factory = null!;
 
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The data the served model is trained on.</summary>
+    protected virtual TabularDataset TrainingData() => SyntheticChurnGenerator.Generate(new() { Rows = 5_000, Seed = 11 });
 
     public async Task InitializeAsync()
     {
@@ -25,7 +29,7 @@ public sealed class ServedModelFixture : IAsyncLifetime
         var containers = new ChurnContainers(await AzuriteFixture.GetAccountAsync());
         await containers.CreateIfNotExistsAsync();
         var outcome = new TrainingService(new TrainingOptions { Trials = 3, MaximumIterations = 100 })
-            .Train(SyntheticChurnGenerator.Generate(new() { Rows = 5_000, Seed = 11 }), $"t{Guid.NewGuid():N}"[..12], new ModelLineage { DatasetSha256 = "test" });
+            .Train(TrainingData(), $"t{Guid.NewGuid():N}"[..12], new ModelLineage { DatasetSha256 = "test" });
         var store = new ModelStore(containers.Models);
         await store.SaveAsync(outcome.Artifact);
         await store.PromoteAsync(outcome.Artifact.Version);
