@@ -8,6 +8,7 @@ using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Runs;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.Lifecycle.Tuning;
+using ChurnFlows.ML.Schema;
 using ChurnFlows.Storage;
 
 namespace ChurnFlows.Lifecycle;
@@ -35,9 +36,10 @@ public sealed class LifecycleServices
         Datasets = new DatasetCatalog(Tables.Datasets);
         Runs = new RunLog(Tables.Runs);
         Trials = new TrialStore(Tables.Trials);
-        Gold = new GoldDatasetStore(Containers);
+        Schema = Options.LoadSchema();
+        Gold = new GoldDatasetStore(Containers, Schema);
         Objectives = new TrialObjectives(Gold);
-        Ingestion = new IngestionService(Containers);
+        Ingestion = new IngestionService(Containers, Schema);
         Predictions = new PredictionLogStore(Containers.Predictions);
         Drift = new DriftMonitor(this);
     }
@@ -50,6 +52,9 @@ public sealed class LifecycleServices
 
     /// <summary>Gets the clock.</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>Gets the schema ingested CSVs are read with (<see cref="LifecycleOptions.SchemaPath"/>, else the standard churn schema).</summary>
+    public DatasetSchema Schema { get; }
 
     /// <summary>Gets the blob containers.</summary>
     public ChurnContainers Containers { get; }

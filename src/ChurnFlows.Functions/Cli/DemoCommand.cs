@@ -81,9 +81,8 @@ public static class DemoCommand
     private static void ExplainOne(ModelArtifact model, int seed, TextWriter output)
     {
         var customer = SyntheticChurnGenerator.Generate(new SyntheticChurnOptions { Rows = 1, Seed = seed + 1, FirstCustomerNumber = 9_000_001 });
-        var inputs = model.Pipeline.InputColumns.Select(c => customer.Columns[c][0]).ToArray();
         var features = new double[model.Pipeline.Features.Count];
-        model.Pipeline.TransformRow(inputs, features);
+        model.Pipeline.Transform(customer).CopyRow(0, features);
         var probability = model.Model.PredictProbability(features);
         output.WriteLine(Text($"prediction from Production {model.Version} (loaded from churn-models) for {customer.Ids[0]}: churn probability {probability:F3}, will churn: {(probability >= model.Threshold ? "yes" : "no")}"));
         foreach (var r in new TreeShap(model.Model).TopReasons(features, 3))

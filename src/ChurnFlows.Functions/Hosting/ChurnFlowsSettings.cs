@@ -5,7 +5,7 @@ namespace ChurnFlows.Functions.Hosting;
 
 /// <summary>
 /// The app's settings, read once at start-up: <c>AzureWebJobsStorage</c>, and the <c>ChurnFlows</c>
-/// section (<c>ChurnFlows:TaskHub</c>, <c>ChurnFlows:Lifecycle:Retrain:Trials</c>, …). A bad value stops
+/// section (<c>ChurnFlows:TaskHub</c>, <c>ChurnFlows:Serving:CanaryPercent</c>, <c>ChurnFlows:Lifecycle:Retrain:Trials</c>, …). A bad value stops
 /// start-up with a message naming the setting.
 /// </summary>
 public sealed record ChurnFlowsSettings
@@ -30,6 +30,12 @@ public sealed record ChurnFlowsSettings
 
     /// <summary>Gets how often serving checks for a new Production model.</summary>
     public TimeSpan ModelRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets the share of customers, in percent (0–100; <c>ChurnFlows:Serving:CanaryPercent</c>, default 0 = off),
+    /// whose predictions come from the newest Staging model while one exists.
+    /// </summary>
+    public int CanaryPercent { get; init; }
 
     /// <summary>Gets how often buffered prediction logs are written.</summary>
     public TimeSpan PredictionLogFlushInterval { get; init; } = TimeSpan.FromSeconds(2);
@@ -64,6 +70,7 @@ public sealed record ChurnFlowsSettings
             MaxConcurrentActivities = Int(section, "MaxConcurrentActivities", defaults.MaxConcurrentActivities, 1, 1024),
             ModelRefreshInterval = TimeSpan.FromSeconds(Int(section, "ModelRefreshSeconds", 5, 1, 3600)),
             PredictionLogFlushInterval = TimeSpan.FromSeconds(Int(section, "PredictionLogFlushSeconds", 2, 1, 3600)),
+            CanaryPercent = Int(section, "Serving:CanaryPercent", defaults.CanaryPercent, 0, 100),
             Lifecycle = lifecycle,
         };
         if (settings.TaskHubBackend is not ("AzureStorage" or "InMemory"))
@@ -75,6 +82,8 @@ public sealed record ChurnFlowsSettings
         {
             throw new InvalidOperationException($"Settings ChurnFlows:Lifecycle:Retrain:Trials and BatchSize must be at least 1 (got {settings.Lifecycle.Retrain.Trials} and {settings.Lifecycle.Retrain.BatchSize}).");
         }
+
+        settings.Lifecycle.LoadSchema(); // a missing or invalid schema file stops start-up, naming the setting
 
         return settings;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ChurnFlows.Durable.Worker;
+using ChurnFlows.Lifecycle.Registry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -10,7 +11,7 @@ namespace ChurnFlows.Functions.Hosting;
 /// <summary>
 /// OpenTelemetry for the app: traces and metrics of ASP.NET Core, of the durable engine
 /// (<see cref="DurableTelemetry"/>) and of serving (meter <see cref="MeterName"/>: predictions by model
-/// version, batch sizes). Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; otherwise
+/// version and stage, batch sizes). Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; otherwise
 /// collected in process only (no exporter, negligible cost).
 /// </summary>
 public static class ChurnFlowsTelemetry
@@ -21,9 +22,9 @@ public static class ChurnFlowsTelemetry
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Predictions = Meter.CreateCounter<long>("churnflows.predictions", "{prediction}", "Customers scored, by model version and route.");
 
-    /// <summary>Counts <paramref name="count"/> customers scored by <paramref name="modelVersion"/> through <paramref name="route"/>.</summary>
-    public static void CountPredictions(string modelVersion, string route, int count) =>
-        Predictions.Add(count, new KeyValuePair<string, object?>("model_version", modelVersion), new KeyValuePair<string, object?>("route", route));
+    /// <summary>Counts <paramref name="count"/> customers scored by <paramref name="modelVersion"/> in <paramref name="modelStage"/> through <paramref name="route"/>.</summary>
+    public static void CountPredictions(string modelVersion, ModelStage modelStage, string route, int count) =>
+        Predictions.Add(count, new KeyValuePair<string, object?>("model_version", modelVersion), new KeyValuePair<string, object?>("model_stage", modelStage.ToString()), new KeyValuePair<string, object?>("route", route));
 
     /// <summary>Adds tracing and metrics, with the OTLP exporter when an endpoint is configured.</summary>
     public static WebApplicationBuilder AddChurnFlowsTelemetry(this WebApplicationBuilder builder)

@@ -31,6 +31,7 @@ public static class LifecycleFunctions
             .DeclareHttp("ListModels", "GET", "models")
             .DeclareHttp("RollbackModel", "POST", "models/rollback")
             .DeclareHttp("PromoteModel", "POST", "models/{version}/promote")
+            .DeclareHttp("StageModel", "POST", "models/{version}/stage")
             .DeclareHttp("Retrain", "POST", "retrain")
             .DeclareHttp("ListRuns", "GET", "runs")
             .DeclareHttp("GetRun", "GET", "runs/{id}")

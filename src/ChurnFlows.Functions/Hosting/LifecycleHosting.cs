@@ -11,7 +11,7 @@ namespace ChurnFlows.Functions.Hosting;
 /// <summary>
 /// Registers the running system: the storage account (<c>AzureWebJobsStorage</c>), the task hub, the
 /// durable worker with every lifecycle orchestration and activity, the lifecycle services, the
-/// Production model cache and the prediction logger. Settings come from the <c>ChurnFlows</c> section.
+/// model cache (Production and Staging), the canary router and the prediction logger. Settings come from the <c>ChurnFlows</c> section.
 /// The worker starts once storage answers (see <see cref="LifecycleStartup"/>).
 /// </summary>
 public static class LifecycleHosting
@@ -27,7 +27,8 @@ public static class LifecycleHosting
         services.AddSingleton(sp => TaskHubFactory.Create(sp.GetRequiredService<StorageAccount>(), settings, sp.GetService<ILoggerFactory>()));
         services.AddSingleton(sp => new DurableTaskClient(sp.GetRequiredService<ITaskHub>()));
         services.AddSingleton(sp => new LifecycleServices(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<DurableTaskClient>(), settings.Lifecycle));
-        services.AddSingleton(sp => new ModelCache(sp.GetRequiredService<LifecycleServices>().Models, settings.ModelRefreshInterval));
+        services.AddSingleton(sp => new ModelCache(sp.GetRequiredService<LifecycleServices>().Models, sp.GetRequiredService<LifecycleServices>().Registry, settings.ModelRefreshInterval));
+        services.AddSingleton(sp => new CanaryRouter(sp.GetRequiredService<ModelCache>(), settings.CanaryPercent));
         services.AddSingleton(sp => new PredictionLogger(sp.GetRequiredService<LifecycleServices>().Predictions, $"{Environment.MachineName}-{Environment.ProcessId}", flushInterval: settings.PredictionLogFlushInterval));
         services.AddSingleton(sp => new DurableTaskWorker(
             sp.GetRequiredService<ITaskHub>(),

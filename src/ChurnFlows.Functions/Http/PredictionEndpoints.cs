@@ -1,14 +1,19 @@
+using System.Text;
 using System.Text.Json;
 using ChurnFlows.Functions.Hosting;
+using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace ChurnFlows.Functions.Http;
 
 /// <summary>
-/// <c>POST /api/predict</c> (one customer) and <c>POST /api/predict/batch</c> (a JSON array), served by the
-/// Production model. Bad input gets 400 problem+json naming every bad field; a body over the limit gets
-/// 413; no promoted model yet gets 503. Client errors never produce a 500. Each answer carries the top-3
+/// <c>POST /api/predict</c> (one customer) and <c>POST /api/predict/batch</c> (a JSON array, or a CSV with a
+/// header row when the content type is <c>text/csv</c>), served by the Production model, or for the canary share
+/// of customers by the newest Staging model (see <see cref="CanaryRouter"/>; batches are routed row by row, and
+/// every answer names its model's version and stage). Bad input gets 400 problem+json naming every bad field; a
+/// body over the limit gets 413; no promoted model yet gets 503. Client errors never produce a 500. Each answer carries the top-3
 /// TreeSHAP reasons unless the query says <c>?reasons=false</c>: explaining costs far more than scoring,
 /// so callers that only need the score (bulk scoring, high-rate services) skip it.
 /// </summary>
@@ -29,7 +34,7 @@ public static class PredictionEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<PredictionResult>, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, ModelCache models, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PredictionResult>, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
         var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxSingleBodyBytes, cancellationToken);
         if (problem is not null)
@@ -39,25 +44,30 @@ public static class PredictionEndpoints
 
         using (body)
         {
-            var model = await models.GetAsync(cancellationToken);
-            if (model is null)
+            var models = await canary.GetModelsAsync(cancellationToken);
+            if (models is null)
             {
                 return NoModel();
             }
 
             var errors = new List<FieldError>();
-            var result = PredictionService.Predict(model, body!.RootElement, errors, log: log, explain: reasons ?? true);
+            var result = PredictionService.Predict(models.For(body!.RootElement), body.RootElement, errors, log: log, explain: reasons ?? true);
             if (result is not null)
             {
-                ChurnFlowsTelemetry.CountPredictions(result.ModelVersion, "single", 1);
+                ChurnFlowsTelemetry.CountPredictions(result.ModelVersion, result.ModelStage, "single", 1);
             }
 
             return result is null ? HttpProblems.Invalid(errors) : TypedResults.Ok(result);
         }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, ModelCache models, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) && contentType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return await PredictCsvBatchAsync(request, canary, log, reasons ?? true, cancellationToken);
+        }
+
         var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxBatchBodyBytes, cancellationToken);
         if (problem is not null)
         {
@@ -78,37 +88,71 @@ public static class PredictionEndpoints
                 return HttpProblems.Invalid([new FieldError("$", $"a batch holds 1 to {PredictionService.MaxBatchSize} customers; this one has {count}")]);
             }
 
-            var model = await models.GetAsync(cancellationToken);
-            if (model is null)
+            var models = await canary.GetModelsAsync(cancellationToken);
+            if (models is null)
             {
                 return NoModel();
             }
 
             var errors = new List<FieldError>();
-            var results = new List<PredictionResult>(count);
-            var i = 0;
-            foreach (var customer in root.EnumerateArray())
-            {
-                if (PredictionService.Predict(model, customer, errors, $"[{i++}].", log, reasons ?? true) is { } result)
-                {
-                    results.Add(result);
-                }
-            }
-
-            if (errors.Count > 0)
-            {
-                return HttpProblems.Invalid(errors);
-            }
-
-            ChurnFlowsTelemetry.CountPredictions(model.Artifact.Version, "batch", results.Count);
-            return TypedResults.Ok<IReadOnlyList<PredictionResult>>(results);
+            var results = PredictionService.PredictBatch(models, root, errors, log, reasons ?? true);
+            return results is null ? HttpProblems.Invalid(errors) : BatchAnswer(models, results);
         }
     }
 
-    private static async Task<Results<Ok<CurrentModel>, ProblemHttpResult>> CurrentAsync(ModelCache models, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictCsvBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool explain, CancellationToken cancellationToken)
     {
-        var model = await models.GetAsync(cancellationToken);
-        return model is null ? NoModel() : TypedResults.Ok(new CurrentModel(model.Artifact.Version, model.Artifact.CreatedAt, model.Artifact.Threshold, model.Artifact.Metrics?.AreaUnderRocCurve, model.Artifact.Lineage.DatasetSha256));
+        var (body, problem) = await HttpProblems.ReadBytesAsync(request, MaxBatchBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var models = await canary.GetModelsAsync(cancellationToken);
+        if (models is null)
+        {
+            return NoModel();
+        }
+
+        // Each model reads the rows in its own schema; a row goes to the model the canary routes its customer to.
+        var text = Encoding.UTF8.GetString(body!.Value.Span);
+        var errors = new List<FieldError>();
+        var rows = models.Production.Reader.ReadCsv(new StringReader(text), errors, PredictionService.MaxBatchSize);
+        var stagingRows = models.Staging is { } staged && errors.Count == 0 ? staged.Reader.ReadCsv(new StringReader(text), errors, PredictionService.MaxBatchSize) : null;
+        if (errors.Count > 0)
+        {
+            return HttpProblems.Invalid(errors);
+        }
+
+        var results = rows.Select((row, i) => models.Staging is { } staging && stagingRows is not null && canary.RoutesToStaging(row.Id)
+            ? PredictionService.Predict(staging, stagingRows[i], log, explain)
+            : PredictionService.Predict(models.Production, row, log, explain)).ToList();
+        return BatchAnswer(models, results);
+    }
+
+    private static Ok<IReadOnlyList<PredictionResult>> BatchAnswer(ServingModels models, IReadOnlyList<PredictionResult> results)
+    {
+        var staged = results.Count(r => r.ModelStage == ModelStage.Staging);
+        ChurnFlowsTelemetry.CountPredictions(models.Production.Artifact.Version, ModelStage.Production, "batch", results.Count - staged);
+        if (models.Staging is { } staging && staged > 0)
+        {
+            ChurnFlowsTelemetry.CountPredictions(staging.Artifact.Version, ModelStage.Staging, "batch", staged);
+        }
+
+        return TypedResults.Ok(results);
+    }
+
+    private static async Task<Results<Ok<CurrentModel>, ProblemHttpResult>> CurrentAsync(CanaryRouter canary, ModelCache cache, CancellationToken cancellationToken)
+    {
+        var models = await canary.GetModelsAsync(cancellationToken);
+        if (models is null)
+        {
+            return NoModel();
+        }
+
+        var artifact = models.Production.Artifact;
+        var share = new CanaryShare(canary.CanaryPercent, models.Staging?.Artifact.Version, canary.CanaryPercent > 0 ? cache.StagingProblem : null);
+        return TypedResults.Ok(new CurrentModel(artifact.Version, artifact.CreatedAt, artifact.Threshold, artifact.Metrics?.AreaUnderRocCurve, artifact.Lineage.DatasetSha256, share));
     }
 
     private static ProblemHttpResult NoModel() =>
@@ -120,5 +164,12 @@ public static class PredictionEndpoints
     /// <param name="Threshold">Its decision threshold.</param>
     /// <param name="AreaUnderRocCurve">Its holdout ROC-AUC.</param>
     /// <param name="DatasetSha256">The training data's hash.</param>
-    public sealed record CurrentModel(string Version, DateTimeOffset CreatedAt, double Threshold, double? AreaUnderRocCurve, string DatasetSha256);
+    /// <param name="Canary">The canary: its share and the Staging version answering it.</param>
+    public sealed record CurrentModel(string Version, DateTimeOffset CreatedAt, double Threshold, double? AreaUnderRocCurve, string DatasetSha256, CanaryShare Canary);
+
+    /// <summary>The canary as served now.</summary>
+    /// <param name="Percent">The share of customers sent to Staging (<c>ChurnFlows:Serving:CanaryPercent</c>; 0 = off).</param>
+    /// <param name="StagingVersion">The Staging version answering that share, or null (canary off, or no version in Staging).</param>
+    /// <param name="Problem">Why the newest Staging version is not being served (it could not be loaded), or null.</param>
+    public sealed record CanaryShare(int Percent, string? StagingVersion, string? Problem);
 }

@@ -9,7 +9,9 @@ namespace ChurnFlows.Lifecycle.Activities;
 
 /// <summary>
 /// Scores the candidate and the current champion on the same holdout rows, each through its own
-/// feature pipeline and at its own threshold, so the gate compares like with like.
+/// feature pipeline and at its own threshold, so the gate compares like with like. A champion trained on
+/// another schema (it needs columns this dataset lacks) cannot be compared: its metrics are left out and
+/// the gate judges the candidate on the thresholds alone.
 /// </summary>
 public sealed class EvaluateModelsActivity(LifecycleServices services) : TaskActivity<EvaluationRequest, EvaluationOutcome>
 {
@@ -29,8 +31,9 @@ public sealed class EvaluateModelsActivity(LifecycleServices services) : TaskAct
             return new EvaluationOutcome(candidate, null, null);
         }
 
-        var champion = Score(await services.Models.LoadAsync(championVersion, ct).ConfigureAwait(false), holdout);
-        return new EvaluationOutcome(candidate, championVersion, champion);
+        var champion = await services.Models.LoadAsync(championVersion, ct).ConfigureAwait(false);
+        var comparable = champion.Pipeline.InputColumns.All(holdout.Columns.ContainsKey);
+        return new EvaluationOutcome(candidate, championVersion, comparable ? Score(champion, holdout) : null);
     }
 
     private static ModelMetrics Score(ModelArtifact model, TabularDataset holdout)

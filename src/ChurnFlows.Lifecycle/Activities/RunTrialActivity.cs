@@ -7,8 +7,9 @@ namespace ChurnFlows.Lifecycle.Activities;
 
 /// <summary>
 /// Trains the GBDT with one trial's parameters on the gold dataset, reporting validation ROC-AUC every
-/// 10 rounds to the median pruner (whose reference is every trial the study has finished when this one
-/// starts), and stores the finished trial. A trial already finished is not run again.
+/// round to the median pruner with Optuna's defaults (5 start-up trials, no warm-up; its reference is every
+/// trial the study has finished when this one starts), and stores the finished trial. A trial already
+/// finished is not run again.
 /// </summary>
 public sealed class RunTrialActivity(LifecycleServices services) : TaskActivity<TrialAssignment, TrialOutcome>
 {
@@ -25,7 +26,7 @@ public sealed class RunTrialActivity(LifecycleServices services) : TaskActivity<
         }
 
         var objective = await services.Objectives.GetAsync(input.Gold, input.Settings, Math.Max(1, Environment.ProcessorCount / Math.Max(1, input.Settings.BatchSize)), context.CancellationToken).ConfigureAwait(false);
-        var study = new Study(state, pruner: new MedianPruner(NumberOfStartupTrials: 5, NumberOfWarmupSteps: 20));
+        var study = new Study(state, pruner: new MedianPruner());
         double? value = null;
         try
         {
@@ -38,6 +39,7 @@ public sealed class RunTrialActivity(LifecycleServices services) : TaskActivity<
             else
             {
                 study.Tell(input.Number, result.AreaUnderRocCurve);
+                services.Objectives.OfferCompletedTrial(input.Study, input.Number, result.AreaUnderRocCurve, result.Model);
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)

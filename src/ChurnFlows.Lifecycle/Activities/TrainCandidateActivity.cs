@@ -10,7 +10,9 @@ namespace ChurnFlows.Lifecycle.Activities;
 
 /// <summary>
 /// Trains the final model with the study's best parameters, saves it as <c>churn-models/{version}.cfm</c>
-/// and registers it (stage None). The version comes from the orchestration, so a repeat finds the saved
+/// and registers it (stage None). When the best trial ran in this process its model is the final model
+/// (training is deterministic for a seed on any thread count, so a second fit would give the same trees)
+/// and is packaged without refitting. The version comes from the orchestration, so a repeat finds the saved
 /// artifact and returns its metrics instead of training a second model.
 /// </summary>
 public sealed class TrainCandidateActivity(LifecycleServices services) : TaskActivity<CandidateRequest, ModelMetrics>
@@ -36,9 +38,10 @@ public sealed class TrainCandidateActivity(LifecycleServices services) : TaskAct
             var silver = await services.Gold.LoadSilverAsync(input.Gold.DatasetSha256, ct).ConfigureAwait(false);
             var pipeline = FeaturePipeline.Fit(silver.SelectRows(gold.Train.Rows));
             var training = new TrainingService(settings.ToTrainingOptions());
-            var trainer = training.CreateObjective(gold, Environment.ProcessorCount).TrainerOptions(study.GetTrial(best.Number));
             var lineage = new ModelLineage { DatasetSha256 = input.Gold.DatasetSha256, DatasetVersion = input.Gold.DatasetSha256[..12], RunId = input.RunId, Parameters = TrainingService.Describe(best) };
-            artifact = training.FitCandidate(silver.Schema, pipeline, gold, trainer, input.Version, lineage);
+            artifact = services.Objectives.TrialModel(input.Study, best.Number) is { } trained
+                ? training.PackageCandidate(silver.Schema, pipeline, gold, trained, input.Version, lineage)
+                : training.FitCandidate(silver.Schema, pipeline, gold, training.CreateObjective(gold, Environment.ProcessorCount).TrainerOptions(study.GetTrial(best.Number)), input.Version, lineage);
             await services.Models.SaveAsync(artifact, ct).ConfigureAwait(false);
         }
 

@@ -1,12 +1,18 @@
+using ChurnFlows.Lifecycle.Registry;
+
 namespace ChurnFlows.Lifecycle.Monitoring;
 
-/// <summary>One logged prediction: enough to recompute drift against the model's reference.</summary>
+/// <summary>
+/// One logged prediction: enough to recompute drift against the model's reference, and to compare models
+/// served side by side (the canary) by version and stage.
+/// </summary>
 /// <param name="At">When it was served.</param>
 /// <param name="ModelVersion">The model that served it.</param>
 /// <param name="CustomerId">The customer.</param>
 /// <param name="Probability">The churn probability.</param>
 /// <param name="Features">The model's feature values (NaN for missing), in the pipeline's order.</param>
-public sealed record PredictionLogEntry(DateTimeOffset At, string ModelVersion, string CustomerId, double Probability, double[] Features);
+/// <param name="ModelStage">The model's stage when it answered: Production, or Staging for the canary share (entries logged before canaries existed read as Production).</param>
+public sealed record PredictionLogEntry(DateTimeOffset At, string ModelVersion, string CustomerId, double Probability, double[] Features, ModelStage ModelStage = ModelStage.Production);
 
 /// <summary>A label posted back: whether a customer actually churned.</summary>
 /// <param name="At">When it was recorded.</param>

@@ -13,7 +13,7 @@ namespace ChurnFlows.Lifecycle.Monitoring;
 /// </summary>
 public sealed class PredictionLogStore(BlobContainerClient container)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = { new JsonStringEnumConverter() } };
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
 
     /// <summary>Appends predictions (one block per hour they span).</summary>

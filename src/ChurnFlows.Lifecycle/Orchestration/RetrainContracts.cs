@@ -125,7 +125,7 @@ public sealed record EvaluationRequest(GoldReference Gold, string CandidateVersi
 /// <summary>Candidate and champion on the same holdout.</summary>
 /// <param name="Candidate">The candidate's metrics.</param>
 /// <param name="ChampionVersion">The Production version, if any.</param>
-/// <param name="Champion">Its metrics, if any.</param>
+/// <param name="Champion">Its metrics, if any (none when it was trained on columns this dataset lacks).</param>
 public sealed record EvaluationOutcome(ModelMetrics Candidate, string? ChampionVersion, ModelMetrics? Champion);
 
 /// <summary>A person's answer to a pending promotion (the <c>approval</c> event's payload).</summary>

@@ -39,7 +39,9 @@ public sealed class RetrainOrchestrator : TaskOrchestrator<RetrainRequest, Retra
             var evaluation = await context.CallActivityAsync<EvaluationOutcome>(nameof(EvaluateModelsActivity), new EvaluationRequest(gold, version), RunRecorder.Retry);
             var decision = PromotionGate.Decide(evaluation.Candidate, evaluation.Champion, settings.Thresholds, settings.MaximumRegression);
             var reasons = decision.Reasons.ToList();
-            await run.RecordAsync("evaluate", "running", evaluation.Champion is { } c ? Text($"champion {evaluation.ChampionVersion} on the same holdout: ROC-AUC {c.AreaUnderRocCurve:F4}; gate {(decision.Promote ? "passed" : "failed")}") : $"no champion yet; gate {(decision.Promote ? "passed" : "failed")}");
+            var compared = evaluation.Champion is { } c ? Text($"champion {evaluation.ChampionVersion} on the same holdout: ROC-AUC {c.AreaUnderRocCurve:F4}")
+                : evaluation.ChampionVersion is { } other ? $"champion {other} was trained on other columns, so only the thresholds apply" : "no champion yet";
+            await run.RecordAsync("evaluate", "running", $"{compared}; gate {(decision.Promote ? "passed" : "failed")}");
 
             var promote = decision.Promote;
             if (promote && settings.RequireApproval)

@@ -9,8 +9,9 @@ namespace ChurnFlows.Lifecycle.Registry;
 /// metrics, lineage and decision, and one row per stage change (partition <c>history</c>). Promotion
 /// changes the new and the old Production rows in one entity group transaction guarded by both ETags,
 /// so two promotions racing cannot leave two Production versions; then it moves the serving pointer.
+/// Staging (the canary) is in <c>ModelRegistry.Staging.cs</c>.
 /// </summary>
-public sealed class ModelRegistry(TableClient table, ModelStore store, TimeProvider? timeProvider = null)
+public sealed partial class ModelRegistry(TableClient table, ModelStore store, TimeProvider? timeProvider = null)
 {
     private const string Partition = "model";
     private const string HistoryPartition = "history";
@@ -91,7 +92,7 @@ public sealed class ModelRegistry(TableClient table, ModelStore store, TimeProvi
                 continue;
             }
 
-            await AppendHistoryAsync(now, version, current?.RowKey, reason, cancellationToken).ConfigureAwait(false);
+            await AppendHistoryAsync(now, version, current?.RowKey, ModelStage.Production, reason, cancellationToken).ConfigureAwait(false);
             await store.PromoteAsync(version, cancellationToken).ConfigureAwait(false);
             return current?.RowKey;
         }
@@ -116,15 +117,16 @@ public sealed class ModelRegistry(TableClient table, ModelStore store, TimeProvi
         var changes = new List<StageChange>();
         await foreach (var e in table.QueryAsync($"PartitionKey eq '{HistoryPartition}'", cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            changes.Add(new StageChange(e.GetString("Version")!, e.GetString("Replaced"), e.GetString("Reason") ?? string.Empty, e.GetDateTimeOffset("At") ?? default));
+            var stage = Enum.TryParse<ModelStage>(e.GetString("Stage"), out var s) ? s : ModelStage.Production;
+            changes.Add(new StageChange(e.GetString("Version")!, e.GetString("Replaced"), e.GetString("Reason") ?? string.Empty, e.GetDateTimeOffset("At") ?? default, stage));
         }
 
         return [.. changes.OrderByDescending(c => c.At)];
     }
 
-    private async Task AppendHistoryAsync(DateTimeOffset at, string version, string? replaced, string reason, CancellationToken cancellationToken)
+    private async Task AppendHistoryAsync(DateTimeOffset at, string version, string? replaced, ModelStage stage, string reason, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(HistoryPartition, $"{at.UtcTicks:D19}-{version}") { ["Version"] = version, ["Replaced"] = replaced, ["Reason"] = reason, ["At"] = at };
+        var entity = new TableEntity(HistoryPartition, $"{at.UtcTicks:D19}-{version}") { ["Version"] = version, ["Replaced"] = replaced, ["Reason"] = reason, ["At"] = at, ["Stage"] = stage.ToString() };
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
@@ -166,9 +168,10 @@ public sealed class ModelRegistry(TableClient table, ModelStore store, TimeProvi
     };
 }
 
-/// <summary>One promotion in the registry's history.</summary>
-/// <param name="Version">The version that became Production.</param>
-/// <param name="Replaced">The version it replaced (archived), if any.</param>
+/// <summary>One stage change in the registry's history: a promotion, or a move into or out of Staging.</summary>
+/// <param name="Version">The version that changed stage.</param>
+/// <param name="Replaced">The Production version it replaced (archived), if any.</param>
 /// <param name="Reason">Why.</param>
 /// <param name="At">When.</param>
-public sealed record StageChange(string Version, string? Replaced, string Reason, DateTimeOffset At);
+/// <param name="Stage">The stage it moved to (Production for promotions and rollbacks).</param>
+public sealed record StageChange(string Version, string? Replaced, string Reason, DateTimeOffset At, ModelStage Stage = ModelStage.Production);

@@ -1,60 +1,59 @@
 using ChurnFlows.Lifecycle.Registry;
-using ChurnFlows.ML.Artifacts;
-using ChurnFlows.ML.Explain;
 
 namespace ChurnFlows.Lifecycle.Serving;
 
-/// <summary>A loaded model ready to score: the artifact, its explainer and its request reader.</summary>
-/// <param name="Artifact">The model file's content.</param>
-/// <param name="Explainer">TreeSHAP over its trees.</param>
-/// <param name="Reader">Reads requests in its schema.</param>
-public sealed record ServingModel(ModelArtifact Artifact, TreeShap Explainer, CustomerRecordReader Reader);
-
 /// <summary>
-/// Holds the Production model in memory and hot-swaps it when the production pointer changes: at most
-/// once per <paramref name="refreshInterval"/> a request checks the pointer; a new version is loaded
-/// and swapped in atomically, so requests in flight finish on the model they started with.
+/// Holds the served models in memory and hot-swaps them when the registry moves: the Production model (the
+/// <c>production.json</c> pointer) and the newest Staging model (the registry's Staging rows), which answers
+/// the canary share. Each is checked at most once per <c>refreshInterval</c>; a new version is loaded and
+/// swapped in atomically, so requests in flight finish on the model they started with. A Staging model that
+/// is promoted, moved back to None or archived is dropped at the next check; one that is promoted is reused
+/// as the Production model rather than downloaded again.
 /// </summary>
-public sealed class ModelCache(ModelStore store, TimeSpan refreshInterval, TimeProvider? timeProvider = null) : IDisposable
+public sealed class ModelCache : IDisposable
 {
-    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
-    private readonly SemaphoreSlim _refresh = new(1, 1);
-    private ServingModel? _current;
-    private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
+    private readonly ModelStore _store;
+    private readonly ServingSlot _production;
+    private readonly ServingSlot _staging;
+
+    /// <summary>Creates a cache reading artifacts and the production pointer from <paramref name="store"/> and Staging from <paramref name="registry"/>.</summary>
+    public ModelCache(ModelStore store, ModelRegistry registry, TimeSpan refreshInterval, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(registry);
+        _store = store;
+        var time = timeProvider ?? TimeProvider.System;
+        _production = new ServingSlot(store.GetProductionVersionAsync, (version, ct) => LoadAsync(version, ModelStage.Production, ct), optional: false, refreshInterval, time);
+        _staging = new ServingSlot(async ct => (await registry.GetStagingAsync(ct).ConfigureAwait(false))?.Version, (version, ct) => LoadAsync(version, ModelStage.Staging, ct), optional: true, refreshInterval, time);
+    }
+
+    /// <summary>Gets why the newest Staging version could not be loaded at the last check (so no canary is served), or null.</summary>
+    public string? StagingProblem => _staging.Problem;
 
     /// <inheritdoc />
-    public void Dispose() => _refresh.Dispose();
+    public void Dispose()
+    {
+        _production.Dispose();
+        _staging.Dispose();
+    }
 
     /// <summary>Returns the Production model, or null when none has been promoted.</summary>
-    public async Task<ServingModel?> GetAsync(CancellationToken cancellationToken = default)
+    public Task<ServingModel?> GetAsync(CancellationToken cancellationToken = default) => _production.GetAsync(cancellationToken);
+
+    /// <summary>Returns the newest Staging model, or null when no version is in Staging (or it cannot be loaded; see <see cref="StagingProblem"/>).</summary>
+    public Task<ServingModel?> GetStagingAsync(CancellationToken cancellationToken = default) => _staging.GetAsync(cancellationToken);
+
+    private async Task<ServingModel> LoadAsync(string version, ModelStage stage, CancellationToken cancellationToken)
     {
-        var current = Volatile.Read(ref _current);
-        if (current is not null && _time.GetUtcNow() - _checkedAt < refreshInterval)
+        // A promoted canary is already in memory: serve the same artifact under its new stage.
+        foreach (var loaded in new[] { _staging.Current, _production.Current })
         {
-            return current;
-        }
-
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_current is not null && _time.GetUtcNow() - _checkedAt < refreshInterval)
+            if (loaded?.Artifact.Version == version)
             {
-                return _current;
+                return loaded with { Stage = stage };
             }
-
-            var version = await store.GetProductionVersionAsync(cancellationToken).ConfigureAwait(false);
-            if (version is not null && version != _current?.Artifact.Version)
-            {
-                var artifact = await store.LoadAsync(version, cancellationToken).ConfigureAwait(false);
-                Volatile.Write(ref _current, new ServingModel(artifact, new TreeShap(artifact.Model), new CustomerRecordReader(artifact.Schema, artifact.Pipeline.InputColumns)));
-            }
-
-            _checkedAt = _time.GetUtcNow();
-            return _current;
         }
-        finally
-        {
-            _refresh.Release();
-        }
+
+        return ServingModel.From(await _store.LoadAsync(version, cancellationToken).ConfigureAwait(false), stage);
     }
 }

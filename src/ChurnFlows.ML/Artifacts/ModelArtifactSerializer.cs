@@ -13,10 +13,18 @@ namespace ChurnFlows.ML.Artifacts;
 /// of the payload, then the gzip-compressed JSON. Reading rejects a foreign, corrupt, truncated or
 /// newer-format file with an <see cref="InvalidDataException"/> that says which.
 /// </summary>
+/// <remarks>
+/// A file is written in the oldest format that holds it: <see cref="BaseFormatVersion"/> unless the
+/// pipeline has categorical vocabularies, which need <see cref="FormatVersion"/>. Older builds still load
+/// models without categoricals, and refuse (rather than misread) models whose categoricals they cannot encode.
+/// </remarks>
 public static class ModelArtifactSerializer
 {
-    /// <summary>The format version this build writes and the newest it reads.</summary>
-    public const byte FormatVersion = 1;
+    /// <summary>The newest format version this build reads; written for models with categorical vocabularies.</summary>
+    public const byte FormatVersion = 2;
+
+    /// <summary>The format version of models without categorical vocabularies (every build reads it).</summary>
+    public const byte BaseFormatVersion = 1;
 
     private static readonly byte[] Magic = "CFMODEL"u8.ToArray();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -31,7 +39,8 @@ public static class ModelArtifactSerializer
         ArgumentNullException.ThrowIfNull(artifact);
         var node = JsonSerializer.SerializeToNode(ArtifactWithoutModel.From(artifact), Json)!.AsObject();
         node["model"] = JsonNode.Parse(artifact.Model.ToJson());
-        node["formatVersion"] = FormatVersion;
+        var version = artifact.Pipeline.Vocabularies.Count > 0 ? FormatVersion : BaseFormatVersion;
+        node["formatVersion"] = version;
         using var payload = new MemoryStream();
         using (var gzip = new GZipStream(payload, CompressionLevel.Optimal, leaveOpen: true))
         {
@@ -39,7 +48,7 @@ public static class ModelArtifactSerializer
         }
 
         var body = payload.ToArray();
-        return [.. Magic, FormatVersion, .. SHA256.HashData(body), .. body];
+        return [.. Magic, version, .. SHA256.HashData(body), .. body];
     }
 
     /// <summary>Reads an artifact from bytes.</summary>

@@ -11,7 +11,8 @@ namespace ChurnFlows.Tuning.Objectives;
 /// <param name="BestIteration">The boosting round it was reached at.</param>
 /// <param name="Pruned">Whether the pruner stopped the trial.</param>
 /// <param name="Parameters">The trainer settings used.</param>
-public sealed record GbdtTrialResult(double AreaUnderRocCurve, int BestIteration, bool Pruned, IReadOnlyDictionary<string, string> Parameters);
+/// <param name="Model">The trained model (for a pruned trial, as far as it got): the same model a fresh fit with <see cref="GbdtObjective.TrainerOptions"/> gives, since training is deterministic.</param>
+public sealed record GbdtTrialResult(double AreaUnderRocCurve, int BestIteration, bool Pruned, IReadOnlyDictionary<string, string> Parameters, GbdtModel Model);
 
 /// <summary>
 /// Tunes the GBDT: a trial's parameters set the trainer options; every <see cref="Options.ReportEvery"/>
@@ -114,7 +115,7 @@ public sealed class GbdtObjective
         var model = new GbdtBinaryTrainer(options).Fit(_binned.Value, _trainLabels, default, _validationLabels);
         var probabilities = model.PredictProbabilities(_validation);
         var value = BinaryClassificationEvaluator.AreaUnderRocCurve(probabilities, _validationLabels);
-        return new GbdtTrialResult(value, model.BestIteration, pruned, Describe(options));
+        return new GbdtTrialResult(value, model.BestIteration, pruned, Describe(options), model);
     }
 
     /// <summary>Maps a trial's parameters (suggesting any of the search space not yet set) to trainer options.</summary>

@@ -16,7 +16,8 @@ namespace ChurnFlows.Benchmarks.Tuning;
 /// CSV, then a final model on the best parameters, against the peer's Optuna + XGBoost study with pruning
 /// (same CSV, same trial budget, measured in the same run). Both sides train, validate and test on the
 /// peer's rows (scikit-learn's stratified 70/15/15 split, fetched before timing starts), so the test
-/// ROC-AUCs are comparable; <c>--own-split</c> uses ours instead. Usage: <c>tuning-gbdt [--trials N] [--own-split] [CSV]</c>.
+/// ROC-AUCs are comparable; both use the peer's round budget (at most 1,000 rounds, early stopping after 50 rounds without improvement).
+/// <c>--own-split</c> uses our split instead. Usage: <c>tuning-gbdt [--trials N] [--own-split] [CSV]</c>.
 /// </summary>
 public sealed class GbdtStudySuite : IBenchmarkSuite
 {
@@ -42,7 +43,7 @@ public sealed class GbdtStudySuite : IBenchmarkSuite
         var (train, valid, test) = (data.SelectRows(split.Train), data.SelectRows(split.Validation), data.SelectRows(split.Test));
         var pipeline = FeaturePipeline.Fit(train);
         var (xTrain, xValid, xTest) = (pipeline.Transform(train), pipeline.Transform(valid), pipeline.Transform(test));
-        var objective = new GbdtObjective(xTrain, train.Labels, xValid, valid.Labels, new GbdtObjective.Options { MaximumIterations = 1000 });
+        var objective = new GbdtObjective(xTrain, train.Labels, xValid, valid.Labels, new GbdtObjective.Options { MaximumIterations = 1000, EarlyStoppingRounds = 50 });
         var study = Study.Create(StudyDirection.Maximize, seed: 42, pruner: new MedianPruner());
         study.Optimize(objective.Evaluate, trials);
         var best = study.GetTrial(study.BestTrial.Number);

@@ -6,18 +6,22 @@ using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.ML.Artifacts;
+using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Synthetic;
 using ChurnFlows.TestKit;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ChurnFlows.Functions.Tests.Http;
 
-/// <summary>Trains and promotes one small model, and hosts the app against the shared Azurite.</summary>
-public sealed class ServedModelFixture : IAsyncLifetime
+/// <summary>Trains and promotes one small model (standard schema unless a subclass gives other data), and hosts the app against the shared Azurite.</summary>
+public class ServedModelFixture : IAsyncLifetime
 {
     private WebApplicationFactory<Program> _factory = null!;
 
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The data the served model is trained on.</summary>
+    protected virtual TabularDataset TrainingData() => SyntheticChurnGenerator.Generate(new() { Rows = 5_000, Seed = 11 });
 
     public async Task InitializeAsync()
     {
@@ -25,7 +29,7 @@ public sealed class ServedModelFixture : IAsyncLifetime
         var containers = new ChurnContainers(await AzuriteFixture.GetAccountAsync());
         await containers.CreateIfNotExistsAsync();
         var outcome = new TrainingService(new TrainingOptions { Trials = 3, MaximumIterations = 100 })
-            .Train(SyntheticChurnGenerator.Generate(new() { Rows = 5_000, Seed = 11 }), $"t{Guid.NewGuid():N}"[..12], new ModelLineage { DatasetSha256 = "test" });
+            .Train(TrainingData(), $"t{Guid.NewGuid():N}"[..12], new ModelLineage { DatasetSha256 = "test" });
         var store = new ModelStore(containers.Models);
         await store.SaveAsync(outcome.Artifact);
         await store.PromoteAsync(outcome.Artifact.Version);
@@ -108,6 +112,7 @@ public sealed class PredictionEndpointsTests(ServedModelFixture served) : IClass
         Assert.True(probability > 0.3, $"a disengaged customer with slow support scores {probability}");
         Assert.Equal(3, root.GetProperty("top_reasons").GetArrayLength());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("model_version").GetString()));
+        Assert.Equal("Production", root.GetProperty("model_stage").GetString());
     }
 
     [Theory]
@@ -179,6 +184,27 @@ public sealed class PredictionEndpointsTests(ServedModelFixture served) : IClass
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var results = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.All(results.EnumerateArray(), r => Assert.Equal(0, r.GetProperty("top_reasons").GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task PredictBatch_ManyDifferentCustomers_AnswersEachAsTheSingleRouteDoes()
+    {
+        // The batch route scores all rows in one blocked pass; every answer must still equal the one-customer route's.
+        var random = new Random(8);
+        var customers = Enumerable.Range(0, 40).Select(i => Customer
+            .Replace("\"C42\"", $"\"C{i}\"", StringComparison.Ordinal)
+            .Replace("\"total_spent\":640.5", i % 7 == 0 ? "\"total_spent\":null" : $"\"total_spent\":{random.Next(10, 5000)}.25", StringComparison.Ordinal)
+            .Replace("\"logins_last_30_days\":0", $"\"logins_last_30_days\":{random.Next(0, 30)}", StringComparison.Ordinal)
+            .Replace("\"support_tickets\":4", $"\"support_tickets\":{random.Next(0, 12)}", StringComparison.Ordinal)).ToList();
+
+        var batch = await (await PostAsync("/api/predict/batch", $"[{string.Join(',', customers)}]")).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(customers.Count, batch.GetArrayLength());
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var single = await (await PostAsync("/api/predict", customers[i])).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(single.GetRawText(), batch[i].GetRawText());
+        }
     }
 
     [Fact]

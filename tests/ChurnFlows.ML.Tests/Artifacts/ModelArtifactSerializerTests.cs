@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using ChurnFlows.ML.Artifacts;
 using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Drift;
@@ -5,6 +8,7 @@ using ChurnFlows.ML.Evaluation;
 using ChurnFlows.ML.Features;
 using ChurnFlows.ML.Synthetic;
 using ChurnFlows.ML.Trees;
+using ChurnFlows.TestKit;
 using Xunit;
 
 namespace ChurnFlows.ML.Tests.Artifacts;
@@ -47,6 +51,63 @@ public class ModelArtifactSerializerTests
         Assert.Equal(artifact.ReferenceHistograms[0].Counts, back.ReferenceHistograms[0].Counts);
         Assert.Equal("31", back.Lineage.Parameters["leaves"]);
         Assert.Equal(artifact.Schema.Columns, back.Schema.Columns);
+    }
+
+    [Fact]
+    public void Deserialize_CategoricalModel_KeepsVocabularies_AndPredictsIdentically_UnknownAndMissingIncluded()
+    {
+        static TabularDataset Read(string csv) => DatasetReader.Read(new StringReader(csv), PlanChurnData.Schema).Dataset;
+        var data = Read(PlanChurnData.ToCsv(2_000, seed: 1));
+        var pipeline = FeaturePipeline.Fit(data);
+        var artifact = new ModelArtifact
+        {
+            Version = "v0002",
+            Schema = data.Schema,
+            Pipeline = pipeline,
+            Model = new GbdtBinaryTrainer(new() { NumberOfIterations = 30 }).Fit(pipeline.Transform(data), data.Labels),
+        };
+
+        var bytes = ModelArtifactSerializer.Serialize(artifact);
+        var back = ModelArtifactSerializer.Deserialize(bytes);
+
+        Assert.Equal(ModelArtifactSerializer.FormatVersion, bytes[7]);
+        Assert.Equal(pipeline.VocabularyOf("plan")!.Codes.OrderBy(c => c.Value), back.Pipeline.VocabularyOf("plan")!.Codes.OrderBy(c => c.Value));
+        Assert.Equal(pipeline.VocabularyOf("plan")!.OtherCode, back.Pipeline.VocabularyOf("plan")!.OtherCode);
+        var serving = Read(PlanChurnData.ToCsv(300, seed: 9) + "Z1,platinum,12,30.00,0\nZ2,,12,30.00,0\n");
+        Assert.Equal(artifact.Model.PredictProbabilities(pipeline.Transform(serving)), back.Model.PredictProbabilities(back.Pipeline.Transform(serving)));
+    }
+
+    [Fact]
+    public void Serialize_ModelWithoutCategoricals_KeepsTheBaseFormat_AndAFileFromBeforeVocabulariesLoads()
+    {
+        var (artifact, x) = Train();
+        var bytes = ModelArtifactSerializer.Serialize(artifact);
+
+        var back = ModelArtifactSerializer.Deserialize(WithoutVocabularies(bytes));
+
+        Assert.Equal(ModelArtifactSerializer.BaseFormatVersion, bytes[7]);
+        Assert.Empty(back.Pipeline.Vocabularies);
+        Assert.Equal(artifact.Model.PredictProbabilities(x), back.Model.PredictProbabilities(back.Pipeline.Transform(SyntheticChurnGenerator.Generate(new() { Rows = 2000 }))));
+    }
+
+    /// <summary>The same model as a format-1 file written before pipelines had vocabularies (no such key at all).</summary>
+    private static byte[] WithoutVocabularies(byte[] file)
+    {
+        JsonObject node;
+        using (var gzip = new GZipStream(new MemoryStream(file[40..]), CompressionMode.Decompress))
+        {
+            node = JsonNode.Parse(gzip)!.AsObject();
+        }
+
+        Assert.True(node["pipeline"]!.AsObject().Remove("vocabularies"));
+        using var payload = new MemoryStream();
+        using (var gzip = new GZipStream(payload, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()));
+        }
+
+        var body = payload.ToArray();
+        return [.. file[..7], 1, .. SHA256.HashData(body), .. body];
     }
 
     [Fact]

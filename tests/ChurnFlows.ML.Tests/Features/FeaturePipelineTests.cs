@@ -9,7 +9,12 @@ public class FeaturePipelineTests
     [Fact]
     public void TransformRow_EqualsBatchTransform_ForEveryRow()
     {
-        var data = SyntheticChurnGenerator.Generate(new() { Rows = 300 });
+        AssertTransformRowEqualsTransform(SyntheticChurnGenerator.Generate(new() { Rows = 300 }));
+    }
+
+    /// <summary>Fits on <paramref name="data"/>, then checks every row through serving's path (categoricals encoded by the vocabulary) against the batch transform.</summary>
+    internal static void AssertTransformRowEqualsTransform(ChurnFlows.ML.Data.TabularDataset data)
+    {
         var pipeline = FeaturePipeline.Fit(data);
         var batch = pipeline.Transform(data);
         var inputs = new double[pipeline.InputColumns.Count];
@@ -19,14 +24,15 @@ public class FeaturePipelineTests
         {
             for (var c = 0; c < inputs.Length; c++)
             {
-                inputs[c] = data.Columns[pipeline.InputColumns[c]][i];
+                var column = pipeline.InputColumns[c];
+                var value = data.Columns[column][i];
+                inputs[c] = pipeline.VocabularyOf(column) is { } vocabulary
+                    ? vocabulary.Encode(double.IsNaN(value) ? null : data.Vocabularies[column][(int)value])
+                    : value;
             }
 
             pipeline.TransformRow(inputs, row);
-            for (var f = 0; f < row.Length; f++)
-            {
-                Assert.Equal(batch[i, f], row[f]);
-            }
+            Assert.Equal(Enumerable.Range(0, row.Length).Select(f => batch[i, f]), row);
         }
     }
 
@@ -49,7 +55,7 @@ public class FeaturePipelineTests
     }
 
     [Fact]
-    public void Fit_CustomSchema_PassesThroughItsColumns()
+    public void Fit_CustomSchema_PassesThroughItsColumns_CategoricalsAsFittedCodes()
     {
         var schema = ChurnFlows.ML.Schema.DatasetSchema.FromJson("""{"columns":[{"name":"tenure","kind":"integer"},{"name":"plan","kind":"categorical"},{"name":"gone","kind":"label"}]}""");
         var data = ChurnFlows.ML.Data.DatasetReader.Read(new StringReader("tenure,plan,gone\n3,a,1\n7,b,0\n"), schema).Dataset;
@@ -58,7 +64,8 @@ public class FeaturePipelineTests
 
         Assert.Equal(["tenure", "plan"], x.FeatureNames);
         Assert.Equal(7, x[1, 0]);
-        Assert.Equal(1, x[1, 1]);
+        Assert.Equal(0, x[1, 1]); // b never churned: the lowest code; "other" (1) sits at the overall rate, a above it
+        Assert.Equal(2, x[0, 1]);
     }
 
     [Fact]

@@ -8,14 +8,14 @@ namespace ChurnFlows.Tuning.Tests.Objectives;
 
 public class GbdtObjectiveTests
 {
-    private static GbdtObjective Objective()
+    private static GbdtObjective Objective(int? threads = null)
     {
         var data = SyntheticChurnGenerator.Generate(new() { Rows = 4_000, Seed = 3 });
         var split = DatasetSplit.Stratified(data.Labels, seed: 3);
         var train = data.SelectRows(split.Train);
         var valid = data.SelectRows(split.Validation);
         var pipeline = FeaturePipeline.Fit(train);
-        return new GbdtObjective(pipeline.Transform(train), train.Labels, pipeline.Transform(valid), valid.Labels, new GbdtObjective.Options { MaximumIterations = 120, EarlyStoppingRounds = 20 });
+        return new GbdtObjective(pipeline.Transform(train), train.Labels, pipeline.Transform(valid), valid.Labels, new GbdtObjective.Options { MaximumIterations = 120, EarlyStoppingRounds = 20, NumberOfThreads = threads });
     }
 
     [Fact]
@@ -29,6 +29,27 @@ public class GbdtObjectiveTests
         Assert.All(study.State.Trials, t => Assert.NotEmpty(t.IntermediateValues));
         Assert.All(study.State.Trials.Where(t => t.State == TrialState.Pruned), t => Assert.True(t.LastStep < 120));
         Assert.Contains("learning_rate", study.BestParams.Keys);
+    }
+
+    [Fact]
+    public void Run_CompletedTrialOnOneThread_ModelEqualsAFreshFitWithItsOptionsOnTwo()
+    {
+        // The final training may reuse the best trial's model instead of fitting again: that is only right if they are the same trees.
+        var data = SyntheticChurnGenerator.Generate(new() { Rows = 4_000, Seed = 3 });
+        var split = DatasetSplit.Stratified(data.Labels, seed: 3);
+        var (train, valid) = (data.SelectRows(split.Train), data.SelectRows(split.Validation));
+        var pipeline = FeaturePipeline.Fit(train);
+        var (xTrain, xValid) = (pipeline.Transform(train), pipeline.Transform(valid));
+        var study = Study.Create(StudyDirection.Maximize, seed: 4, pruner: new NopPruner());
+        var trial = study.AskBatch(1, GbdtObjective.DefaultSearchSpace)[0];
+
+        var result = Objective(threads: 1).Run(trial);
+        var options = Objective(threads: 2).TrainerOptions(trial);
+        options.ValidationMetric = new ML.Trees.GbdtValidationMetric("AUC", (l, s) => ML.Evaluation.BinaryClassificationEvaluator.AreaUnderRocCurve(s, l), HigherIsBetter: true);
+        var fresh = new ML.Trees.GbdtBinaryTrainer(options).Fit(xTrain, train.Labels, default, xValid, valid.Labels);
+
+        Assert.False(result.Pruned);
+        Assert.Equal(fresh.ToJson(), result.Model.ToJson());
     }
 
     [Fact]
