@@ -18,6 +18,8 @@ internal sealed class BoostingRun
     private readonly Random _bagRandom;
     private readonly Random _featureRandom;
     private readonly int[] _allFeatures;
+    private int[]? _inBag;
+    private int[]? _outOfBag;
 
     public BoostingRun(
         GbdtBinaryTrainer.Options options, BinnedDataset data, float[] labels, double[] weights, double initScore,
@@ -143,7 +145,7 @@ internal sealed class BoostingRun
         });
     }
 
-    private void UpdateTrainingScores(GrownTree grown, DataPartition partition, int[]? outOfBag)
+    private void UpdateTrainingScores(GrownTree grown, DataPartition partition, ArraySegment<int>? outOfBag)
     {
         // The partition holds the rows the tree was grown on, by leaf; rows left out of a bag walk the tree.
         for (var leaf = 0; leaf < grown.LeafValues.Length; leaf++)
@@ -155,7 +157,7 @@ internal sealed class BoostingRun
             }
         }
 
-        if (outOfBag is { Length: > 0 })
+        if (outOfBag is { Count: > 0 })
         {
             grown.AddTo(_data, outOfBag, _scores, _parallel);
         }
@@ -167,8 +169,9 @@ internal sealed class BoostingRun
         // xorshift64*, seeded from the run's bagging generator: a draw per row must cost next to nothing.
         var state = (ulong)_bagRandom.NextInt64() | 1UL;
         var threshold = (ulong)(_options.BaggingFraction * (1UL << 53));
-        var inBag = new int[_data.RowCount];
-        var outOfBag = new int[_data.RowCount];
+        // Both lists reuse one buffer each for the whole run: a draw per round must not allocate a row-sized array.
+        var inBag = _inBag ??= new int[_data.RowCount];
+        var outOfBag = _outOfBag ??= new int[_data.RowCount];
         int taken = 0, left = 0;
         for (var i = 0; i < _data.RowCount; i++)
         {
@@ -186,7 +189,13 @@ internal sealed class BoostingRun
         }
 
         // An empty draw (tiny data, tiny fraction) keeps one row so the tree still has a root.
-        return taken == 0 ? new Bag([0], [.. outOfBag.AsSpan(1, left - 1)]) : new Bag(inBag[..taken], outOfBag[..left]);
+        if (taken == 0)
+        {
+            inBag[0] = 0;
+            return new Bag(new ArraySegment<int>(inBag, 0, 1), new ArraySegment<int>(outOfBag, 1, left - 1));
+        }
+
+        return new Bag(new ArraySegment<int>(inBag, 0, taken), new ArraySegment<int>(outOfBag, 0, left));
     }
 
     private int[] SampleFeatures()
@@ -210,5 +219,5 @@ internal sealed class BoostingRun
     }
 
     /// <summary>One bagging draw: the rows a tree is grown on, and the rest, both ascending.</summary>
-    private sealed record Bag(int[] InBag, int[] OutOfBag);
+    private readonly record struct Bag(ArraySegment<int> InBag, ArraySegment<int> OutOfBag);
 }

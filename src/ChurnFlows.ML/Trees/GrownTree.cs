@@ -36,10 +36,10 @@ internal sealed class GrownTree
     public void AddTo(BinnedDataset data, double[] scores, ParallelOptions parallel) => AddTo(data, null, scores, parallel);
 
     /// <summary>Adds the tree's output to the listed rows' scores (null: every row), e.g. the rows a bagged tree did not see.</summary>
-    public void AddTo(BinnedDataset data, int[]? rows, double[] scores, ParallelOptions parallel)
+    public void AddTo(BinnedDataset data, ArraySegment<int>? rows, double[] scores, ParallelOptions parallel)
     {
         const int block = 8192;
-        var count = rows?.Length ?? data.RowCount;
+        var count = rows?.Count ?? data.RowCount;
         var bins = data.RowMajorBins;
         var features = data.FeatureCount;
         Parallel.For(0, (count + block - 1) / block, parallel, b =>
@@ -47,7 +47,7 @@ internal sealed class GrownTree
             var end = Math.Min(count, (b + 1) * block);
             for (var i = b * block; i < end; i++)
             {
-                var row = rows is null ? i : rows[i];
+                var row = rows is { } listed ? listed[i] : i;
                 scores[row] += LeafValues[LeafOf(bins.AsSpan(row * features, features))];
             }
         });

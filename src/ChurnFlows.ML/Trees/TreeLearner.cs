@@ -72,7 +72,7 @@ internal sealed partial class TreeLearner
     /// <param name="bagRows">The rows to use (bagging), or null for all rows.</param>
     /// <param name="features">The features this tree may split on (feature fraction), ascending.</param>
     /// <param name="shrinkage">The learning rate applied to the leaf outputs.</param>
-    public GrownTree? Grow(double[] gradients, double[] hessians, int[]? bagRows, int[] features, double shrinkage)
+    public GrownTree? Grow(double[] gradients, double[] hessians, ArraySegment<int>? bagRows, int[] features, double shrinkage)
     {
         if (bagRows is null)
         {
@@ -80,7 +80,7 @@ internal sealed partial class TreeLearner
         }
         else
         {
-            _partition.Reset(bagRows);
+            _partition.Reset(bagRows.Value);
         }
 
         double sumG = 0, sumH = 0;
