@@ -8,6 +8,7 @@ using ChurnFlows.Storage;
 using ChurnFlows.Storage.Blobs;
 using ChurnFlows.Storage.Emulator;
 using ChurnFlows.Tuning.Studies;
+using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Functions.Tests.Hosting;
 
@@ -76,7 +77,7 @@ public class WorkerCrashTests
         return state.Trials.Count(t => t.State != TrialState.Running);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, AppProcess? app)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, ChildProcess? app)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         while (!await condition())
