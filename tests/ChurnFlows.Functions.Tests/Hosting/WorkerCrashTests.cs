@@ -42,7 +42,7 @@ public class WorkerCrashTests
             var csv = SyntheticChurnGenerator.ToCsv(new SyntheticChurnOptions { Rows = 12_000, Seed = 5 });
             await lifecycle.Containers.Incoming.GetBlobClient("crash.csv").UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { ContentType = "text/csv" });
             await lifecycle.StartIngestAsync("crash.csv", System.Text.Encoding.UTF8.GetBytes(csv));
-            var run = await WaitForRetrainRunAsync(lifecycle);
+            var run = await WaitForRetrainRunAsync(lifecycle, first);
             await WaitUntilAsync(async () => await CountFinishedTrialsAsync(lifecycle, run) >= 2, first);
             Assert.True(await CountFinishedTrialsAsync(lifecycle, run) < Trials, "the kill must land mid-tuning");
             first.Kill();
@@ -64,10 +64,10 @@ public class WorkerCrashTests
         Assert.Equal($"{outcome.CandidateVersion}.cfm", models[0].Name);
     }
 
-    private static async Task<string> WaitForRetrainRunAsync(LifecycleServices lifecycle)
+    private static async Task<string> WaitForRetrainRunAsync(LifecycleServices lifecycle, ChildProcess app)
     {
         string? run = null;
-        await WaitUntilAsync(async () => (run = (await lifecycle.Client.GetInstanceAsync(LifecycleServices.RetrainInstanceId))?.ReadInputAs<RetrainRequest>()?.RunId) is not null, null);
+        await WaitUntilAsync(async () => (run = (await lifecycle.Client.GetInstanceAsync(LifecycleServices.RetrainInstanceId))?.ReadInputAs<RetrainRequest>()?.RunId) is not null, app);
         return run!;
     }
 
