@@ -130,7 +130,8 @@ public sealed partial class OrchestrationExecutor : TaskOrchestrationContext
         return episode with { NewEvents = recorded };
     }
 
-    private bool IsFinished => _terminated || _failure is not null || (_userTask?.IsCompleted ?? false);
+    /// <summary>Gets whether the current execution has ended: completed, failed, terminated or continued as new.</summary>
+    public bool IsFinished => _terminated || _failure is not null || (_userTask?.IsCompleted ?? false);
 
     private OrchestrationEpisode Finish(List<HistoryEvent> recorded, List<OrchestratorAction> actions, DateTime now)
     {

@@ -8,6 +8,36 @@ namespace ChurnFlows.Durable.Worker;
 /// <summary>Running one orchestration episode and turning its actions into messages.</summary>
 public sealed partial class DurableTaskWorker
 {
+    /// <summary>
+    /// Keeps the one start that may begin a new execution: the first when the instance has none or its
+    /// execution has ended. Any other start is a duplicate (a redelivery, or two clients that raced to
+    /// create the same id) and is dropped, so a running instance is never restarted under its own feet.
+    /// </summary>
+    private (List<HistoryEvent> Events, ExecutionStartedEvent? Restart) AcceptStarts(OrchestrationWorkItem item, OrchestrationExecutor executor)
+    {
+        var accepting = executor.ExecutionId is null || executor.IsFinished;
+        ExecutionStartedEvent? restart = null;
+        var events = new List<HistoryEvent>(item.NewMessages.Count);
+        foreach (var e in item.NewMessages.Select(m => m.Event))
+        {
+            if (e is ExecutionStartedEvent start)
+            {
+                if (!accepting || start.ExecutionId == executor.ExecutionId)
+                {
+                    _logger.DuplicateStartDropped(item.InstanceId, start.ExecutionId, executor.ExecutionId ?? restart?.ExecutionId);
+                    continue;
+                }
+
+                accepting = false;
+                restart = start;
+            }
+
+            events.Add(e);
+        }
+
+        return (events, restart);
+    }
+
     private async Task ProcessOrchestrationAsync(OrchestrationWorkItem item)
     {
         OrchestrationExecutor? executor = null;
@@ -18,9 +48,8 @@ public sealed partial class DurableTaskWorker
         try
         {
             executor = await GetExecutorAsync(item).ConfigureAwait(false);
-            var events = item.NewMessages.Select(m => m.Event).ToList();
-            var restart = events.OfType<ExecutionStartedEvent>().LastOrDefault();
-            if (restart is not null && executor.ExecutionId is not null && restart.ExecutionId != executor.ExecutionId)
+            var (events, restart) = AcceptStarts(item, executor);
+            if (restart is not null && executor.ExecutionId is not null)
             {
                 // A new execution (ContinueAsNew or a restart) begins with fresh state.
                 executor = NewExecutor(item.InstanceId);

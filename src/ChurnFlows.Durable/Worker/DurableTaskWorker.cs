@@ -59,7 +59,8 @@ public sealed partial class DurableTaskWorker : IHostedService, IAsyncDisposable
     {
         await _hub.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         _stopping = new CancellationTokenSource();
-        _loops = [Task.Run(() => OrchestrationLoopAsync(_stopping.Token), CancellationToken.None), Task.Run(() => ActivityLoopAsync(_stopping.Token), CancellationToken.None)];
+        var stopping = _stopping.Token; // read now: a stop right after the start clears the field before the loops run
+        _loops = [Task.Run(() => OrchestrationLoopAsync(stopping), CancellationToken.None), Task.Run(() => ActivityLoopAsync(stopping), CancellationToken.None)];
         _hub.AddActivitySlots(_options.MaxConcurrentActivities);
         _logger.WorkerStarted(_options.MaxConcurrentOrchestrations, _options.MaxConcurrentActivities);
     }

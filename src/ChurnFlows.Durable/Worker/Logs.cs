@@ -22,4 +22,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The worker's {Loop} loop hit a hub error; retrying")]
     public static partial void PollFailed(this ILogger logger, string loop, Exception exception);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "A second start of {InstanceId} (execution {ExecutionId}) was dropped: execution {CurrentExecutionId} is running")]
+    public static partial void DuplicateStartDropped(this ILogger logger, string instanceId, string executionId, string? currentExecutionId);
 }

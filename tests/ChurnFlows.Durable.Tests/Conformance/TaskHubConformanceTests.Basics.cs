@@ -1,5 +1,6 @@
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.History;
+using ChurnFlows.Durable.Hub;
 using Xunit;
 
 namespace ChurnFlows.Durable.Tests.Conformance;
@@ -94,6 +95,29 @@ public abstract partial class TaskHubConformanceTests
         await Client.RaiseEventAsync(id, "go", 1);
         await Client.WaitForInstanceCompletionAsync(id, new CancellationTokenSource(Patience).Token);
         await Client.ScheduleNewOrchestrationInstanceAsync("Hello", null, new StartOrchestrationOptions("singleton"));
+    }
+
+    [Fact]
+    public async Task SecondStartOfTheSameId_FromAClientThatLostTheRace_IsDropped_QueuedOrRunning()
+    {
+        // Two clients that create one id at the same moment can both find it absent and both send a start.
+        ExecutionStartedEvent Rival(string id, string executionId) => new(Clock.GetUtcNow().UtcDateTime, "Hello", id, executionId, null);
+        await Worker.StopAsync(CancellationToken.None);
+        await Worker.DisposeAsync();
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync("WaitEvent", null, new StartOrchestrationOptions("raced"));
+        await Hub.SendMessageAsync(new TaskMessage(id, Rival(id, "rival-queued")));
+        Worker = NewWorker();
+        await Worker.StartAsync(CancellationToken.None);
+
+        await WaitUntilAsync(async () => (await Client.GetInstanceAsync(id))?.SerializedCustomStatus is not null);
+        await Hub.SendMessageAsync(new TaskMessage(id, Rival(id, "rival-running")));
+        await Client.RaiseEventAsync(id, "go", 7);
+        var done = await Client.WaitForInstanceCompletionAsync(id, new CancellationTokenSource(Patience).Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(7, done.ReadOutputAs<int>());
+        var start = Assert.Single((await Client.GetOrchestrationHistoryAsync(id)).OfType<ExecutionStartedEvent>());
+        Assert.Equal("WaitEvent", start.Name);
     }
 
     [Fact]

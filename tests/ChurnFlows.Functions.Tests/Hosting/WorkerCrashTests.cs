@@ -67,7 +67,16 @@ public class WorkerCrashTests
     private static async Task<string> WaitForRetrainRunAsync(LifecycleServices lifecycle, ChildProcess app)
     {
         string? run = null;
-        await WaitUntilAsync(async () => (run = (await lifecycle.Client.GetInstanceAsync(LifecycleServices.RetrainInstanceId))?.ReadInputAs<RetrainRequest>()?.RunId) is not null, app);
+        try
+        {
+            await WaitUntilAsync(async () => (run = (await lifecycle.Client.GetInstanceAsync(LifecycleServices.RetrainInstanceId))?.ReadInputAs<RetrainRequest>()?.RunId) is not null, app);
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            var instances = await lifecycle.Client.GetAllInstancesAsync().Select(i => $"{i.InstanceId} {i.Name} {i.RuntimeStatus} {i.SerializedCustomStatus} {i.FailureDetails?.ErrorMessage}").ToListAsync();
+            throw new Xunit.Sdk.XunitException($"no retrain run; instances:{Environment.NewLine}{string.Join(Environment.NewLine, instances)}{Environment.NewLine}{e.Message}");
+        }
+
         return run!;
     }
 
