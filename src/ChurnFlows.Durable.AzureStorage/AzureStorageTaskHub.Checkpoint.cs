@@ -187,7 +187,10 @@ public sealed partial class AzureStorageTaskHub
         return batches;
     }
 
-    /// <summary>Fails the instance (without running it) because one of its messages was dequeued too often; the messages move to the poison queue.</summary>
+    /// <summary>
+    /// Fails the instance (without running it) because one of its messages was dequeued too often; the messages
+    /// move to the poison queue. A sub-orchestration's parent is told, so it never waits for a child that cannot finish.
+    /// </summary>
     private async Task FailPoisonedAsync(SessionLock lk, CancellationToken cancellationToken)
     {
         foreach (var m in lk.Consumed.Where(m => m.Poisoned))
@@ -206,20 +209,24 @@ public sealed partial class AzureStorageTaskHub
         var kinds = string.Join(", ", poisoned.Messages.Select(m => m.Event.GetType().Name.Replace("Event", string.Empty, StringComparison.Ordinal)));
         var failure = new TaskFailureDetails("PoisonMessage", $"A message for orchestration '{lk.InstanceId}' ({kinds}) was dequeued {poisoned.DequeueCount} times without a successful checkpoint (limit {_options.MaxDequeueCount}) and was moved to queue '{_poison.Name}'.");
         var existing = await GetInstanceAsync(lk.InstanceId, cancellationToken).ConfigureAwait(false);
-        if (existing is null && lk.Sentinel is null)
+        var start = lk.Consumed.SelectMany(m => m.Messages).Select(m => m.Event).OfType<ExecutionStartedEvent>().LastOrDefault();
+        if (existing is null && lk.Sentinel is null && start is null)
         {
             await Task.WhenAll(lk.Consumed.Select(ConsumeAsync)).ConfigureAwait(false);
             await ReleaseSessionAsync(lk, abandon: false).ConfigureAwait(false);
             return;
         }
 
-        var name = existing?.Name ?? string.Empty;
+        // An instance that never checkpointed records its start, so its history and row say what failed to run.
+        var firstEvents = lk.Sentinel is null && start is not null ? new HistoryEvent[] { start } : [];
+        var parent = start?.Parent ?? (await GetHistoryAsync(lk.InstanceId, cancellationToken).ConfigureAwait(false)).OfType<ExecutionStartedEvent>().LastOrDefault()?.Parent;
         var now = _time.GetUtcNow().UtcDateTime;
         Logs.PoisonMessage(_logger, lk.Partition.Queue.Name, poisoned.MessageId, poisoned.DequeueCount, lk.InstanceId);
         var checkpoint = new OrchestrationCheckpoint
         {
-            NewEvents = [new OrchestratorStartedEvent(now), new ExecutionCompletedEvent(now, OrchestrationRuntimeStatus.Failed, null, failure), new OrchestratorCompletedEvent(now)],
-            State = new InstanceState(name, OrchestrationRuntimeStatus.Failed, null, null, null, failure),
+            NewEvents = [new OrchestratorStartedEvent(now), .. firstEvents, new ExecutionCompletedEvent(now, OrchestrationRuntimeStatus.Failed, null, failure), new OrchestratorCompletedEvent(now)],
+            OrchestratorMessages = parent is null ? [] : [new TaskMessage(parent.InstanceId, new SubOrchestrationInstanceFailedEvent(now, parent.TaskScheduledId, failure))],
+            State = new InstanceState(existing?.Name ?? start?.Name ?? string.Empty, OrchestrationRuntimeStatus.Failed, null, null, null, failure),
         };
         var sentinel = await PersistAsync(lk, checkpoint, cancellationToken).ConfigureAwait(false);
         await ReleaseSessionAsync(lk with { Sentinel = sentinel }, abandon: false).ConfigureAwait(false);

@@ -94,6 +94,47 @@ public sealed class AzureStorageTaskHubTests
         Assert.Single((await engine.Client.GetOrchestrationHistoryAsync(result.InstanceId)).OfType<ExecutionCompletedEvent>());
     }
 
+    [Theory]
+    [InlineData("Echo")] // poisoned on its first episode: the child never checkpointed
+    [InlineData("TwoEvents")] // poisoned after its first checkpoint, on the episode of its first event
+    public async Task PoisonedSubOrchestration_FailsAndTellsItsParent_WhichNeverWaitsForever(string child)
+    {
+        var childCheckpoints = 0;
+        var options = TestHubs.Options() with
+        {
+            MaxDequeueCount = 2,
+            CheckpointProbe = (stage, checkpoint) =>
+            {
+                var childEpisode = checkpoint.State.Name == child && checkpoint.State.Status != OrchestrationRuntimeStatus.Failed;
+                if (stage == CheckpointStage.MessagesSent && childEpisode && (child == "Echo" || Interlocked.Increment(ref childCheckpoints) > 1))
+                {
+                    throw new IOException("storage is having a bad day");
+                }
+            },
+        };
+        await using var engine = await TestEngine.StartAsync(options);
+
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("CallChild", child);
+        if (child == "TwoEvents")
+        {
+            await engine.WaitUntilAsync(async () => await engine.Client.GetInstanceAsync($"{id}:0000") is not null);
+            await engine.Client.RaiseEventAsync($"{id}:0000", "go", "y");
+        }
+
+        var parent = await engine.WaitAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, parent.RuntimeStatus);
+        Assert.True(parent.ReadOutputAs<string>()!.StartsWith("PoisonMessage: ", StringComparison.Ordinal), parent.ReadOutputAs<string>());
+        Assert.Contains($"moved to queue '{options.TaskHubName}-poison'", parent.ReadOutputAs<string>(), StringComparison.Ordinal);
+        var failed = await engine.Client.GetInstanceAsync($"{parent.InstanceId}:0000");
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, failed!.RuntimeStatus);
+        Assert.Equal(child, failed.Name);
+        Assert.Equal("PoisonMessage", failed.FailureDetails!.ErrorType);
+        var history = await engine.Client.GetOrchestrationHistoryAsync(failed.InstanceId);
+        Assert.Equal(parent.InstanceId, Assert.Single(history.OfType<ExecutionStartedEvent>()).Parent!.InstanceId);
+        Assert.Single(history.OfType<ExecutionCompletedEvent>());
+    }
+
     [Fact]
     public async Task SplitBrain_SentinelChangedByAnotherWriter_CheckpointRefusedThenRetriedFromStorage()
     {

@@ -84,6 +84,18 @@ internal sealed class TestEngine : IAsyncDisposable
                 await ctx.CreateTimer(TimeSpan.FromDays(10), CancellationToken.None);
                 return ctx.CurrentUtcDateTime;
             })
+            .AddOrchestratorFunc<string, string>("TwoEvents", async (ctx, s) => s + await ctx.WaitForExternalEvent<string>("go") + await ctx.WaitForExternalEvent<string>("again"))
+            .AddOrchestratorFunc<string, string>("CallChild", async (ctx, child) =>
+            {
+                try
+                {
+                    return await ctx.CallSubOrchestratorAsync<string>(child, "x");
+                }
+                catch (TaskFailedException e)
+                {
+                    return $"{e.FailureDetails.ErrorType}: {e.FailureDetails.ErrorMessage}";
+                }
+            })
             .AddOrchestratorFunc<object?, string>("CallHang", async (ctx, _) =>
             {
                 try
