@@ -16,7 +16,7 @@ public sealed record RetrainSettings
     /// <summary>Gets the tuning budget in trials.</summary>
     public int Trials { get; init; } = 20;
 
-    /// <summary>Gets how many trials one wave runs in parallel.</summary>
+    /// <summary>Gets how many trials run in parallel (the first wave's size; each finished trial is then replaced by a new one).</summary>
     public int BatchSize { get; init; } = 4;
 
     /// <summary>Gets the seed of the split, the study and the trainer.</summary>
@@ -25,7 +25,7 @@ public sealed record RetrainSettings
     /// <summary>Gets the tuning time limit in minutes (checked between waves).</summary>
     public double MaxTuningMinutes { get; init; } = 30;
 
-    /// <summary>Gets how many waves without improvement stop tuning (0: never).</summary>
+    /// <summary>Gets how many waves' worth of finished trials (this × <see cref="BatchSize"/>) without improvement stop tuning (0: never).</summary>
     public int PlateauWaves { get; init; } = 3;
 
     /// <summary>Gets the improvement that counts (validation ROC-AUC).</summary>
@@ -84,7 +84,7 @@ public sealed record TuneRequest(string Study, GoldReference Gold, RetrainSettin
 /// <param name="Completed">Trials completed.</param>
 /// <param name="Pruned">Trials pruned.</param>
 /// <param name="Failed">Trials failed.</param>
-/// <param name="Waves">Waves run.</param>
+/// <param name="Waves">Times the sampler was asked: once for the first wave, then once per trial that replaced a finished one.</param>
 /// <param name="StopReason">Why it stopped: budget, time limit or plateau.</param>
 public sealed record TuneOutcome(string Study, int BestTrial, double BestValue, int Completed, int Pruned, int Failed, int Waves, string StopReason);
 

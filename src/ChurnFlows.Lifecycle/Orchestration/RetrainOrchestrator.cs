@@ -30,7 +30,7 @@ public sealed class RetrainOrchestrator : TaskOrchestrator<RetrainRequest, Retra
             await run.RecordAsync("features", "running", $"dataset {input.DatasetSha256[..12]}: {gold.TrainRows:N0} train / {gold.ValidationRows:N0} validation / {gold.TestRows:N0} holdout rows → churn-gold/{gold.BlobName}");
 
             var tuning = await context.CallSubOrchestratorAsync<TuneOutcome>(nameof(TuneOrchestrator), new TuneRequest(input.RunId, gold, settings), new SubOrchestrationOptions(InstanceId: $"{context.InstanceId}:{input.RunId}:tune"));
-            await run.RecordAsync("tune", "running", Text($"{tuning.Completed} completed, {tuning.Pruned} pruned, {tuning.Failed} failed in {tuning.Waves} waves ({tuning.StopReason}); best trial {tuning.BestTrial}: validation ROC-AUC {tuning.BestValue:F4}"));
+            await run.RecordAsync("tune", "running", Text($"{tuning.Completed} completed, {tuning.Pruned} pruned, {tuning.Failed} failed, {tuning.Waves} sampler rounds ({tuning.StopReason}); best trial {tuning.BestTrial}: validation ROC-AUC {tuning.BestValue:F4}"));
 
             var version = $"v{context.CurrentUtcDateTime:yyyyMMdd-HHmmss}";
             var candidate = await context.CallActivityAsync<Registry.ModelMetrics>(nameof(TrainCandidateActivity), new CandidateRequest(input.RunId, version, input.RunId, gold, settings), RunRecorder.Retry);

@@ -4,12 +4,17 @@ using ChurnFlows.Lifecycle.Activities;
 namespace ChurnFlows.Lifecycle.Orchestration;
 
 /// <summary>
-/// Runs a tuning study as waves of parallel trials: each wave asks the TPE sampler for a batch (an
-/// activity reading the study table, so replay stays deterministic), fans the trials out as activities
-/// and fans their results back in. Stops on the trial budget, the time limit or a plateau.
+/// Runs a tuning study with <see cref="RetrainSettings.BatchSize"/> trials in flight: the first wave asks the
+/// TPE sampler for that many trials (an activity reading the study table, so replay stays deterministic) and
+/// fans them out as activities; as each trial's result fans back in, the next trial is asked for (the
+/// constant liar covers those still running) and started, so no core waits for the slowest trial of a wave.
+/// Stops asking on the trial budget, the time limit or a plateau, and always collects the trials in flight.
 /// </summary>
 public sealed class TuneOrchestrator : TaskOrchestrator<TuneRequest, TuneOutcome>
 {
+    /// <summary>Trials that must finish before a plateau can stop the study: the TPE sampler's random start-up trials.</summary>
+    private const int StartupTrials = 10;
+
     /// <inheritdoc />
     public override async Task<TuneOutcome> RunAsync(TaskOrchestrationContext context, TuneRequest input)
     {
@@ -17,49 +22,60 @@ public sealed class TuneOrchestrator : TaskOrchestrator<TuneRequest, TuneOutcome
         ArgumentNullException.ThrowIfNull(input);
         var settings = input.Settings;
         var deadline = context.CurrentUtcDateTime.AddMinutes(settings.MaxTuningMinutes);
-        var (best, bestValue, asked, completed, pruned, failed, wave, flatWaves) = (-1, double.NegativeInfinity, 0, 0, 0, 0, 0, 0);
-        var stop = "budget";
-        while (asked < settings.Trials)
+        var inFlight = Math.Max(1, settings.BatchSize);
+        var plateauTrials = settings.PlateauWaves * inFlight;
+        var (best, bestValue, asked, completed, pruned, failed, wave, flatTrials) = (-1, double.NegativeInfinity, 0, 0, 0, 0, 0, 0);
+        string? stop = null;
+        var running = new List<Task<TrialOutcome>>();
+
+        async Task AskAndStartAsync(int count)
         {
-            var count = Math.Min(Math.Max(1, settings.BatchSize), settings.Trials - asked);
             var numbers = await context.CallActivityAsync<int[]>(nameof(SuggestTrialsActivity), new SuggestTrialsRequest(input.Study, wave, count, settings.Seed), RunRecorder.Retry);
-            var results = await Task.WhenAll(numbers.Select(n => context.CallActivityAsync<TrialOutcome>(nameof(RunTrialActivity), new TrialAssignment(input.Study, n, wave, input.Gold, settings), RunRecorder.Retry)));
+            running.AddRange(numbers.Select(n => context.CallActivityAsync<TrialOutcome>(nameof(RunTrialActivity), new TrialAssignment(input.Study, n, wave, input.Gold, settings), RunRecorder.Retry)));
             asked += numbers.Length;
-            var previousBest = bestValue;
-            foreach (var r in results.OrderBy(r => r.Number))
-            {
-                switch (r.State)
-                {
-                    case "Complete":
-                        completed++;
-                        if (r.Value is { } value && value > bestValue)
-                        {
-                            (best, bestValue) = (r.Number, value);
-                        }
-
-                        break;
-                    case "Pruned":
-                        pruned++;
-                        break;
-                    default:
-                        failed++;
-                        break;
-                }
-            }
-
             wave++;
-            flatWaves = bestValue > previousBest + settings.PlateauTolerance ? 0 : flatWaves + 1;
-            context.SetCustomStatus(new TuneOutcome(input.Study, best, bestValue, completed, pruned, failed, wave, "running"));
-            if (settings.PlateauWaves > 0 && flatWaves >= settings.PlateauWaves && completed >= 10)
+        }
+
+        await AskAndStartAsync(Math.Min(inFlight, settings.Trials));
+        while (running.Count > 0)
+        {
+            var done = await Task.WhenAny(running);
+            running.Remove(done);
+            var r = await done;
+            var previousBest = bestValue;
+            switch (r.State)
             {
-                stop = $"plateau: no improvement in {flatWaves} waves";
-                break;
+                case "Complete":
+                    completed++;
+                    if (r.Value is { } value && value > bestValue)
+                    {
+                        (best, bestValue) = (r.Number, value);
+                    }
+
+                    break;
+                case "Pruned":
+                    pruned++;
+                    break;
+                default:
+                    failed++;
+                    break;
             }
 
-            if (context.CurrentUtcDateTime >= deadline && asked < settings.Trials)
+            flatTrials = bestValue > previousBest + settings.PlateauTolerance ? 0 : flatTrials + 1;
+            context.SetCustomStatus(new TuneOutcome(input.Study, best, bestValue, completed, pruned, failed, wave, "running"));
+            if (stop is null && plateauTrials > 0 && flatTrials >= plateauTrials && completed > 0 && completed + pruned + failed >= StartupTrials)
+            {
+                stop = $"plateau: no improvement in {flatTrials} trials";
+            }
+
+            if (stop is null && context.CurrentUtcDateTime >= deadline && asked < settings.Trials)
             {
                 stop = $"time limit of {settings.MaxTuningMinutes:0.#} minutes";
-                break;
+            }
+
+            if (stop is null && asked < settings.Trials)
+            {
+                await AskAndStartAsync(1);
             }
         }
 
@@ -68,6 +84,6 @@ public sealed class TuneOrchestrator : TaskOrchestrator<TuneRequest, TuneOutcome
             throw new InvalidOperationException($"Study {input.Study} finished {asked} trials and none completed ({pruned} pruned, {failed} failed); there is no model to train.");
         }
 
-        return new TuneOutcome(input.Study, best, bestValue, completed, pruned, failed, wave, stop);
+        return new TuneOutcome(input.Study, best, bestValue, completed, pruned, failed, wave, stop ?? "budget");
     }
 }
