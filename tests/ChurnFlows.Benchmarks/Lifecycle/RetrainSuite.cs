@@ -61,7 +61,7 @@ public sealed class RetrainSuite : IBenchmarkSuite
         Console.WriteLine();
         Console.WriteLine("| pipeline | wall time (s) | trials completed / pruned | test ROC-AUC | peer wall / ours |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        Console.WriteLine(Text($"| ChurnFlows: drop → ingest ({ingestSeconds:F1} s) → gold → {trials} trials as activities ({batch} per wave) → final fit → evaluate → promote | {ours:F1} | {outcome.Tuning.Completed} / {outcome.Tuning.Pruned} | {outcome.Candidate.AreaUnderRocCurve:F4} | 1.00 |"));
+        Console.WriteLine(Text($"| ChurnFlows: drop → ingest ({ingestSeconds:F1} s) → gold → {trials} trials as activities ({batch} in flight) → final fit → evaluate → promote | {ours:F1} | {outcome.Tuning.Completed} / {outcome.Tuning.Pruned} | {outcome.Candidate.AreaUnderRocCurve:F4} | 1.00 |"));
         Console.WriteLine(Text($"| Optuna 3.1 TPE + median pruner + XGBoost hist, in memory (peer script's study on our split) | {peerWall:F1} | {Prop(peer, "n_complete")} / {Prop(peer, "n_pruned")} | {peer.GetProperty("test_roc_auc").GetDouble():F4} | {peerWall / ours:F2} |"));
         Console.WriteLine();
         Console.WriteLine("Where our wall time went (durable spans; activities of one wave overlap):");
