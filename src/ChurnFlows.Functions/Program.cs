@@ -32,7 +32,8 @@ if (args.Length > 0 && args[0] is "demo" or "sample-data")
 }
 
 var builder = WebApplication.CreateBuilder(FunctionsHostingExtensions.WithoutFunctionsJsonVerb(args));
-await using var developmentStorage = await DevelopmentStorage.StartIfNeededAsync(builder.Configuration["AzureWebJobsStorage"] is { Length: > 0 } storage ? storage : "UseDevelopmentStorage=true", Console.Out);
+var storage = StorageConnectionSetting.Read(builder.Configuration, "AzureWebJobsStorage", StorageConnectionSetting.DevelopmentStorage);
+await using var developmentStorage = storage.ConnectionString is { } connectionString ? await DevelopmentStorage.StartIfNeededAsync(connectionString, Console.Out) : null;
 builder.AddFunctionsHosting();
 builder.AddChurnFlowsTelemetry();
 builder.Services.ConfigureHttpJsonOptions(o =>

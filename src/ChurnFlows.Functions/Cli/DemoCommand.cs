@@ -31,7 +31,7 @@ public static class DemoCommand
         void Say(string line) => output.WriteLine($"[{clock.Elapsed:mm\\:ss}] {line}");
         await using var azurite = await DevelopmentStorage.StartIfNeededAsync(options.ConnectionString, output, cancellationToken).ConfigureAwait(false);
         var account = StorageAccount.FromConnectionString(azurite?.ConnectionString ?? options.ConnectionString);
-        var settings = new ChurnFlowsSettings { StorageConnectionString = azurite?.ConnectionString ?? options.ConnectionString, TaskHub = options.TaskHub };
+        var settings = new ChurnFlowsSettings { Storage = StorageConnectionSetting.DevelopmentStorage with { ConnectionString = azurite?.ConnectionString ?? options.ConnectionString }, TaskHub = options.TaskHub };
         var hub = TaskHubFactory.Create(account, settings);
         var lifecycleOptions = new LifecycleOptions { Retrain = new RetrainSettings { Trials = options.Trials, Seed = options.Seed, BatchSize = Math.Max(2, Environment.ProcessorCount) } };
         await using var runtime = await LifecycleRuntime.StartAsync(account, hub, lifecycleOptions, cancellationToken: cancellationToken).ConfigureAwait(false);

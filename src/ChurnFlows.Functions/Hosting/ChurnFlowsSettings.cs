@@ -4,14 +4,15 @@ using ChurnFlows.Lifecycle;
 namespace ChurnFlows.Functions.Hosting;
 
 /// <summary>
-/// The app's settings, read once at start-up: <c>AzureWebJobsStorage</c>, and the <c>ChurnFlows</c>
+/// The app's settings, read once at start-up: <c>AzureWebJobsStorage</c> (a connection string, or identity-based
+/// <c>AzureWebJobsStorage__accountName</c>; see <see cref="StorageConnectionSetting"/>), and the <c>ChurnFlows</c>
 /// section (<c>ChurnFlows:TaskHub</c>, <c>ChurnFlows:Serving:CanaryPercent</c>, <c>ChurnFlows:Lifecycle:Retrain:Trials</c>, …). A bad value stops
 /// start-up with a message naming the setting.
 /// </summary>
 public sealed record ChurnFlowsSettings
 {
-    /// <summary>Gets the storage connection string (development storage by default).</summary>
-    public string StorageConnectionString { get; init; } = "UseDevelopmentStorage=true";
+    /// <summary>Gets the app's storage account connection (development storage by default).</summary>
+    public StorageConnectionSetting Storage { get; init; } = StorageConnectionSetting.DevelopmentStorage;
 
     /// <summary>Gets the task hub name (<c>ChurnFlows:TaskHub</c>, default <c>churnflows</c>).</summary>
     public string TaskHub { get; init; } = "churnflows";
@@ -62,7 +63,7 @@ public sealed record ChurnFlowsSettings
 
         var settings = new ChurnFlowsSettings
         {
-            StorageConnectionString = configuration["AzureWebJobsStorage"] is { Length: > 0 } s ? s : defaults.StorageConnectionString,
+            Storage = StorageConnectionSetting.Read(configuration, "AzureWebJobsStorage", defaults.Storage),
             TaskHub = section["TaskHub"] ?? defaults.TaskHub,
             TaskHubBackend = section["TaskHubBackend"] ?? defaults.TaskHubBackend,
             PartitionCount = Int(section, "PartitionCount", defaults.PartitionCount, 1, 16),

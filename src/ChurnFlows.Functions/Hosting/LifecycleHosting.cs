@@ -23,7 +23,7 @@ public static class LifecycleHosting
         var settings = ChurnFlowsSettings.From(configuration);
         services.AddSingleton(settings);
         services.ConfigureFunctions(table => table.AddLifecycleFunctions(settings));
-        services.AddSingleton(_ => StorageAccount.FromConnectionString(settings.StorageConnectionString));
+        services.AddSingleton(_ => settings.Storage.Connect());
         services.AddSingleton(sp => TaskHubFactory.Create(sp.GetRequiredService<StorageAccount>(), settings, sp.GetService<ILoggerFactory>()));
         services.AddSingleton(sp => new DurableTaskClient(sp.GetRequiredService<ITaskHub>()));
         services.AddSingleton(sp => new LifecycleServices(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<DurableTaskClient>(), settings.Lifecycle));

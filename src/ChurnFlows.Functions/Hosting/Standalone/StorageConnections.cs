@@ -2,7 +2,7 @@ using ChurnFlows.Storage;
 
 namespace ChurnFlows.Functions.Hosting.Standalone;
 
-/// <summary>Resolves a trigger's <c>connection</c> setting to a storage account: <c>AzureWebJobsStorage</c> is the app's account; any other name is read as a connection string setting.</summary>
+/// <summary>Resolves a trigger's <c>connection</c> setting to a storage account: <c>AzureWebJobsStorage</c> is the app's account; any other name is read as a connection string or identity-based setting (see <see cref="StorageConnectionSetting"/>).</summary>
 public sealed class StorageConnections(StorageAccount appAccount, IConfiguration configuration)
 {
     private readonly Dictionary<string, StorageAccount> _accounts = new(StringComparer.OrdinalIgnoreCase);
@@ -21,8 +21,7 @@ public sealed class StorageConnections(StorageAccount appAccount, IConfiguration
         {
             if (!_accounts.TryGetValue(connection, out var account))
             {
-                var value = configuration[connection] ?? throw new InvalidOperationException($"Connection setting '{connection}' is not set.");
-                _accounts[connection] = account = StorageAccount.FromConnectionString(value);
+                _accounts[connection] = account = StorageConnectionSetting.Read(configuration, connection).Connect();
             }
 
             return account;
