@@ -60,7 +60,7 @@ public static class PredictionEndpoints
         }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
+    private static async Task<Results<BatchAnswer, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) && contentType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
         {
@@ -92,10 +92,10 @@ public static class PredictionEndpoints
             return NoModel();
         }
 
-        return read.Batch is { } batch ? BatchAnswer(models, PredictionService.PredictBatch(batch, log, reasons ?? true)) : HttpProblems.Invalid(errors);
+        return read.Batch is { } batch ? Answer(models, PredictionService.PredictBatch(batch, log, reasons ?? true)) : HttpProblems.Invalid(errors);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictCsvBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool explain, CancellationToken cancellationToken)
+    private static async Task<Results<BatchAnswer, ProblemHttpResult, ValidationProblem>> PredictCsvBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool explain, CancellationToken cancellationToken)
     {
         var (body, problem) = await HttpProblems.ReadBytesAsync(request, MaxBatchBodyBytes, cancellationToken);
         if (problem is not null)
@@ -112,10 +112,10 @@ public static class PredictionEndpoints
         // A row is read by the model the canary routes its customer to, in that model's schema.
         var errors = new List<FieldError>();
         var batch = CsvBatchReader.Read(new StringReader(Encoding.UTF8.GetString(body!.Value.Span)), models, errors);
-        return batch is null ? HttpProblems.Invalid(errors) : BatchAnswer(models, PredictionService.PredictBatch(batch, log, explain));
+        return batch is null ? HttpProblems.Invalid(errors) : Answer(models, PredictionService.PredictBatch(batch, log, explain));
     }
 
-    private static Ok<IReadOnlyList<PredictionResult>> BatchAnswer(ServingModels models, IReadOnlyList<PredictionResult> results)
+    private static BatchAnswer Answer(ServingModels models, IReadOnlyList<PredictionResult> results)
     {
         var staged = results.Count(r => r.ModelStage == ModelStage.Staging);
         ChurnFlowsTelemetry.CountPredictions(models.Production.Artifact.Version, ModelStage.Production, "batch", results.Count - staged);
@@ -124,7 +124,7 @@ public static class PredictionEndpoints
             ChurnFlowsTelemetry.CountPredictions(staging.Artifact.Version, ModelStage.Staging, "batch", staged);
         }
 
-        return TypedResults.Ok(results);
+        return new BatchAnswer(results);
     }
 
     private static async Task<Results<Ok<CurrentModel>, ProblemHttpResult>> CurrentAsync(CanaryRouter canary, ModelCache cache, CancellationToken cancellationToken)

@@ -54,6 +54,7 @@ public sealed class BatchStagesSuite : IBenchmarkSuite
             Time(timings, run, "read CSV", () => CsvBatchReader.Read(new StringReader(Encoding.UTF8.GetString(csvBody)), models, errors)!);
             results = Time(timings, run, "score (blocked) + results", () => PredictionService.PredictBatch(batch, log: null, explain: false)) ?? results;
             Time(timings, run, "write answer (JsonSerializer)", () => JsonSerializer.SerializeToUtf8Bytes(results, web));
+            Time(timings, run, "write answer (PredictionResultsJson)", () => Write(results, web));
             if (errors.Count > 0)
             {
                 throw new InvalidOperationException($"the sample rows have problems: {errors[0]}");
@@ -88,6 +89,23 @@ public sealed class BatchStagesSuite : IBenchmarkSuite
         }
 
         return result;
+    }
+
+    private static byte[] Write(IReadOnlyList<PredictionResult> results, JsonSerializerOptions options)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 20);
+        using (var writer = new Utf8JsonWriter(buffer, Functions.Http.PredictionResultsJson.WriterOptions(options)))
+        {
+            writer.WriteStartArray();
+            foreach (var result in results)
+            {
+                Functions.Http.PredictionResultsJson.Write(writer, result);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static int Tokenize(byte[] json)
