@@ -15,6 +15,10 @@ internal static class HttpProblems
     public static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);
 
+    /// <summary>400 for a body that is not valid JSON, quoting the parser's <paramref name="message"/>.</summary>
+    public static ProblemHttpResult Malformed(string message) =>
+        Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {message}");
+
     /// <summary>Reads a JSON body of at most <paramref name="limit"/> bytes: 413 past it, 400 for malformed JSON.</summary>
     public static async Task<(JsonDocument? Body, ProblemHttpResult? Problem)> ReadJsonAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
@@ -30,7 +34,7 @@ internal static class HttpProblems
         }
         catch (JsonException e)
         {
-            return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {e.Message}"));
+            return (null, Malformed(e.Message));
         }
     }
 

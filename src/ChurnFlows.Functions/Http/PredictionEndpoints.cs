@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Serving;
@@ -61,46 +60,42 @@ public static class PredictionEndpoints
         }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
+    private static async Task<Results<BatchAnswer, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) && contentType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
         {
             return await PredictCsvBatchAsync(request, canary, log, reasons ?? true, cancellationToken);
         }
 
-        var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxBatchBodyBytes, cancellationToken);
+        var (body, problem) = await HttpProblems.ReadBytesAsync(request, MaxBatchBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        using (body)
+        // Read straight from the UTF-8 body in one pass; the body's shape is judged before the models are.
+        var models = await canary.GetModelsAsync(cancellationToken);
+        var errors = new List<FieldError>();
+        var read = JsonBatchReader.Read(body!.Value.Span, models, errors);
+        if (read.Malformed is { } malformed)
         {
-            var root = body!.RootElement;
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                return HttpProblems.Invalid([new FieldError("$", "expected a JSON array of customers")]);
-            }
-
-            var count = root.GetArrayLength();
-            if (count is 0 or > PredictionService.MaxBatchSize)
-            {
-                return HttpProblems.Invalid([new FieldError("$", $"a batch holds 1 to {PredictionService.MaxBatchSize} customers; this one has {count}")]);
-            }
-
-            var models = await canary.GetModelsAsync(cancellationToken);
-            if (models is null)
-            {
-                return NoModel();
-            }
-
-            var errors = new List<FieldError>();
-            var results = PredictionService.PredictBatch(models, root, errors, log, reasons ?? true);
-            return results is null ? HttpProblems.Invalid(errors) : BatchAnswer(models, results);
+            return HttpProblems.Malformed(malformed);
         }
+
+        if (read.Refused is { } refused)
+        {
+            return HttpProblems.Invalid([refused]);
+        }
+
+        if (models is null)
+        {
+            return NoModel();
+        }
+
+        return read.Batch is { } batch ? Answer(models, PredictionService.PredictBatch(batch, log, reasons ?? true)) : HttpProblems.Invalid(errors);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PredictionResult>>, ProblemHttpResult, ValidationProblem>> PredictCsvBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool explain, CancellationToken cancellationToken)
+    private static async Task<Results<BatchAnswer, ProblemHttpResult, ValidationProblem>> PredictCsvBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool explain, CancellationToken cancellationToken)
     {
         var (body, problem) = await HttpProblems.ReadBytesAsync(request, MaxBatchBodyBytes, cancellationToken);
         if (problem is not null)
@@ -114,23 +109,13 @@ public static class PredictionEndpoints
             return NoModel();
         }
 
-        // Each model reads the rows in its own schema; a row goes to the model the canary routes its customer to.
-        var text = Encoding.UTF8.GetString(body!.Value.Span);
+        // A row is read by the model the canary routes its customer to, in that model's schema.
         var errors = new List<FieldError>();
-        var rows = models.Production.Reader.ReadCsv(new StringReader(text), errors, PredictionService.MaxBatchSize);
-        var stagingRows = models.Staging is { } staged && errors.Count == 0 ? staged.Reader.ReadCsv(new StringReader(text), errors, PredictionService.MaxBatchSize) : null;
-        if (errors.Count > 0)
-        {
-            return HttpProblems.Invalid(errors);
-        }
-
-        var results = rows.Select((row, i) => models.Staging is { } staging && stagingRows is not null && canary.RoutesToStaging(row.Id)
-            ? PredictionService.Predict(staging, stagingRows[i], log, explain)
-            : PredictionService.Predict(models.Production, row, log, explain)).ToList();
-        return BatchAnswer(models, results);
+        var batch = CsvBatchReader.Read(new StringReader(Encoding.UTF8.GetString(body!.Value.Span)), models, errors);
+        return batch is null ? HttpProblems.Invalid(errors) : Answer(models, PredictionService.PredictBatch(batch, log, explain));
     }
 
-    private static Ok<IReadOnlyList<PredictionResult>> BatchAnswer(ServingModels models, IReadOnlyList<PredictionResult> results)
+    private static BatchAnswer Answer(ServingModels models, IReadOnlyList<PredictionResult> results)
     {
         var staged = results.Count(r => r.ModelStage == ModelStage.Staging);
         ChurnFlowsTelemetry.CountPredictions(models.Production.Artifact.Version, ModelStage.Production, "batch", results.Count - staged);
@@ -139,7 +124,7 @@ public static class PredictionEndpoints
             ChurnFlowsTelemetry.CountPredictions(staging.Artifact.Version, ModelStage.Staging, "batch", staged);
         }
 
-        return TypedResults.Ok(results);
+        return new BatchAnswer(results);
     }
 
     private static async Task<Results<Ok<CurrentModel>, ProblemHttpResult>> CurrentAsync(CanaryRouter canary, ModelCache cache, CancellationToken cancellationToken)

@@ -22,7 +22,9 @@ public sealed class PredictionLogStore(BlobContainerClient container)
         ArgumentNullException.ThrowIfNull(entries);
         foreach (var hour in entries.GroupBy(e => HourPath(e.At)))
         {
-            await AppendAsync($"predictions/{hour.Key}/{writer}.jsonl", hour, cancellationToken).ConfigureAwait(false);
+            var lines = new System.Buffers.ArrayBufferWriter<byte>(256 * hour.Count());
+            PredictionLogJson.WriteLines(hour, lines);
+            await AppendBytesAsync($"predictions/{hour.Key}/{writer}.jsonl", lines.WrittenMemory, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -60,7 +62,7 @@ public sealed class PredictionLogStore(BlobContainerClient container)
         return [.. list.Where(e => e.At >= from && e.At <= to)];
     }
 
-    private async Task AppendAsync<T>(string name, IEnumerable<T> entries, CancellationToken cancellationToken)
+    private Task AppendAsync<T>(string name, IEnumerable<T> entries, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         foreach (var e in entries)
@@ -68,6 +70,11 @@ public sealed class PredictionLogStore(BlobContainerClient container)
             text.Append(JsonSerializer.Serialize(e, Json)).Append('\n');
         }
 
+        return AppendBytesAsync(name, Encoding.UTF8.GetBytes(text.ToString()), cancellationToken);
+    }
+
+    private async Task AppendBytesAsync(string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
         var blob = container.GetBlobClient(name);
         bool known;
         lock (_created)
@@ -85,16 +92,15 @@ public sealed class PredictionLogStore(BlobContainerClient container)
         }
 
         // An append block holds at most 4 MiB; split large batches on line boundaries.
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
         for (var start = 0; start < bytes.Length;)
         {
             var length = Math.Min(bytes.Length - start, 4 * 1024 * 1024);
             if (start + length < bytes.Length)
             {
-                length = Array.LastIndexOf(bytes, (byte)'\n', start + length - 1, length) - start + 1;
+                length = bytes.Span.Slice(start, length).LastIndexOf((byte)'\n') + 1;
             }
 
-            await blob.AppendBlockAsync(BinaryData.FromBytes(bytes.AsMemory(start, length)), cancellationToken).ConfigureAwait(false);
+            await blob.AppendBlockAsync(BinaryData.FromBytes(bytes.Slice(start, length)), cancellationToken).ConfigureAwait(false);
             start += length;
         }
     }

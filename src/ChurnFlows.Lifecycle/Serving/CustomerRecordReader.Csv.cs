@@ -3,6 +3,9 @@ using ChurnFlows.ML.Schema;
 
 namespace ChurnFlows.Lifecycle.Serving;
 
+/// <summary>Takes one CSV customer read: the model it was read by, its id and its inputs (valid only during the call).</summary>
+internal delegate void CsvCustomerHandler(int model, string? id, ReadOnlySpan<double> inputs);
+
 public sealed partial class CustomerRecordReader
 {
     /// <summary>
@@ -13,19 +16,32 @@ public sealed partial class CustomerRecordReader
     /// </summary>
     public IReadOnlyList<CustomerInputs> ReadCsv(TextReader csv, List<FieldError> errors, int maximumCustomers)
     {
+        var customers = new List<CustomerInputs>();
+        ReadCsv(csv, [this], _ => 0, (_, id, inputs) => customers.Add(new CustomerInputs(id, inputs.ToArray())), errors, maximumCustomers);
+        return customers;
+    }
+
+    /// <summary>
+    /// Reads a CSV batch as <see cref="ReadCsv(TextReader, List{FieldError}, int)"/> does, each record by the
+    /// reader <paramref name="route"/> picks from <paramref name="readers"/> for its customer id (as the
+    /// first reader's schema reads it, or null), handing every record to <paramref name="add"/>.
+    /// </summary>
+    internal static void ReadCsv(TextReader csv, IReadOnlyList<CustomerRecordReader> readers, Func<string?, int> route, CsvCustomerHandler add, List<FieldError> errors, int maximumCustomers)
+    {
         ArgumentNullException.ThrowIfNull(errors);
         var records = new CsvRecordReader(csv);
         var fields = new List<string>();
         if (!records.TryRead(fields, out _, out _) || fields.All(string.IsNullOrWhiteSpace))
         {
             errors.Add(new FieldError("$", "the CSV is empty: send a header row, then one row per customer"));
-            return [];
+            return;
         }
 
         var header = fields.Select(f => f.Trim()).ToList();
-        var positions = _inputColumns.Select(c => header.IndexOf(c)).ToArray();
-        var idPosition = _idColumn is null ? -1 : header.IndexOf(_idColumn);
-        var customers = new List<CustomerInputs>();
+        var positions = readers.Select(r => r._inputColumns.Select(c => header.IndexOf(c)).ToArray()).ToArray();
+        var idPositions = readers.Select(r => r._idColumn is null ? -1 : header.IndexOf(r._idColumn)).ToArray();
+        var inputs = new double[positions.Max(p => p.Length)];
+        var count = 0;
         while (records.TryRead(fields, out var line, out var error))
         {
             if (fields.Count == 1 && fields[0].Length == 0)
@@ -33,39 +49,46 @@ public sealed partial class CustomerRecordReader
                 continue; // blank line
             }
 
-            if (customers.Count == maximumCustomers)
+            if (count == maximumCustomers)
             {
                 errors.Add(new FieldError("$", $"a batch holds 1 to {maximumCustomers} customers; this one has more"));
-                return customers;
+                return;
             }
 
-            var prefix = $"[{customers.Count}]";
-            var inputs = new double[positions.Length];
+            var model = route(IdOf(fields, idPositions[0]));
+            var row = inputs.AsSpan(0, positions[model].Length);
+            row.Fill(double.NaN);
             if (error is not null || fields.Count != header.Count)
             {
-                errors.Add(new FieldError(prefix, $"line {line} {error ?? $"has {fields.Count} fields; the header has {header.Count}"}"));
+                errors.Add(new FieldError($"[{count}]", $"line {line} {error ?? $"has {fields.Count} fields; the header has {header.Count}"}"));
             }
             else
             {
-                for (var i = 0; i < positions.Length; i++)
-                {
-                    if (ReadText(i, positions[i] >= 0 ? fields[positions[i]] : string.Empty, out inputs[i]) is { } problem)
-                    {
-                        errors.Add(new FieldError($"{prefix}.{_inputColumns[i]}", problem));
-                    }
-                }
+                readers[model].ReadCsvRecord(fields, positions[model], row, errors, count);
             }
 
-            var id = idPosition >= 0 && idPosition < fields.Count ? fields[idPosition].Trim() : string.Empty;
-            customers.Add(new CustomerInputs(id.Length == 0 ? null : id, inputs));
+            add(model, IdOf(fields, idPositions[model]), row);
+            count++;
         }
 
-        if (customers.Count == 0)
+        if (count == 0)
         {
             errors.Add(new FieldError("$", $"a batch holds 1 to {maximumCustomers} customers; this CSV has a header only"));
         }
+    }
 
-        return customers;
+    private static string? IdOf(List<string> fields, int position) =>
+        position >= 0 && position < fields.Count && fields[position].Trim() is { Length: > 0 } id ? id : null;
+
+    private void ReadCsvRecord(List<string> fields, int[] positions, Span<double> inputs, List<FieldError> errors, int row)
+    {
+        for (var i = 0; i < positions.Length; i++)
+        {
+            if (ReadText(i, positions[i] >= 0 ? fields[positions[i]] : string.Empty, out inputs[i]) is { } problem)
+            {
+                errors.Add(new FieldError($"[{row}].{_inputColumns[i]}", problem));
+            }
+        }
     }
 
     /// <summary>Reads input <paramref name="input"/> from a CSV cell; returns the problem, or null.</summary>
@@ -88,7 +111,7 @@ public sealed partial class CustomerRecordReader
             case ColumnKind.Boolean:
                 return ValueParser.TryParseBinary(text, out value) ? null : $"'{text}' is not one of true/false, yes/no, 1/0";
             case ColumnKind.Categorical:
-                value = Encode(_vocabularies[input], text);
+                value = _lookups[input]?.Encode(text) ?? double.NaN;
                 return null;
             default:
                 return "this field cannot be scored";

@@ -43,74 +43,53 @@ public static class PredictionService
     }
 
     /// <summary>
-    /// Scores a JSON array of customers, each by the model <paramref name="models"/> routes it to: every row
-    /// is read and checked first (problems are returned in <paramref name="errors"/>, prefixed with the row
-    /// index, and the result is null), then each model scores its rows in one blocked pass over the trees,
-    /// which is several times faster per row than one at a time. Answers equal the one-customer route's.
+    /// Scores a batch read by <see cref="JsonBatchReader"/> or <see cref="CsvBatchReader"/>: each model scores
+    /// the rows routed to it in one blocked pass over the trees, which is several times faster per row than
+    /// one at a time. Answers, in row order, equal the one-customer route's.
     /// </summary>
-    public static IReadOnlyList<PredictionResult>? PredictBatch(ServingModels models, JsonElement customers, List<FieldError> errors, PredictionLogger? log = null, bool explain = true)
+    public static IReadOnlyList<PredictionResult> PredictBatch(CustomerBatch batch, PredictionLogger? log = null, bool explain = true)
     {
-        ArgumentNullException.ThrowIfNull(models);
-        ArgumentNullException.ThrowIfNull(errors);
-        var count = customers.GetArrayLength();
-        var routed = new ServingModel[count];
-        var ids = new string?[count];
-        var features = new double[count][];
-        var inputs = new double[Math.Max(models.Production.Artifact.Pipeline.InputColumns.Count, models.Staging?.Artifact.Pipeline.InputColumns.Count ?? 0)];
-        var i = 0;
-        foreach (var customer in customers.EnumerateArray())
+        ArgumentNullException.ThrowIfNull(batch);
+        var probabilities = new double[batch.Models.Count][];
+        for (var m = 0; m < batch.Models.Count; m++)
         {
-            var model = routed[i] = models.For(customer);
-            var pipeline = model.Artifact.Pipeline;
-            var before = errors.Count;
-            ids[i] = model.Reader.Read(customer, inputs.AsSpan(0, pipeline.InputColumns.Count), errors, $"[{i}].");
-            if (errors.Count == before)
-            {
-                pipeline.TransformRow(inputs.AsSpan(0, pipeline.InputColumns.Count), features[i] = new double[pipeline.Features.Count]);
-            }
-
-            i++;
+            probabilities[m] = Score(batch.Models[m], batch.FeaturesOf(m), batch.RowsOf(m));
         }
 
-        if (errors.Count > 0)
+        var results = new PredictionResult[batch.Count];
+        for (var i = 0; i < results.Length; i++)
         {
-            return null;
-        }
-
-        var probabilities = new double[count];
-        foreach (var model in routed.Distinct())
-        {
-            ScoreRows(model, [.. Enumerable.Range(0, count).Where(r => routed[r] == model)], features, probabilities);
-        }
-
-        var results = new PredictionResult[count];
-        for (i = 0; i < count; i++)
-        {
-            results[i] = Answer(routed[i], ids[i], probabilities[i], features[i], log, explain);
+            var (m, position, id) = batch.Row(i);
+            var model = batch.Models[m];
+            var width = model.Artifact.Pipeline.Features.Count;
+            results[i] = Answer(model, id, probabilities[m][position], batch.FeaturesOf(m).Slice(position * width, width).ToArray(), log, explain);
         }
 
         return results;
     }
 
-    /// <summary>Scores the listed rows with one model in a blocked pass (rows gathered into a column-major matrix).</summary>
-    private static void ScoreRows(ServingModel model, int[] rows, double[][] features, double[] probabilities)
+    /// <summary>Scores one model's rows (row-major features) in a blocked pass over a column-major copy.</summary>
+    private static double[] Score(ServingModel model, ReadOnlySpan<double> features, int rows)
     {
-        var columns = new double[model.Artifact.Pipeline.Features.Count][];
+        var scored = new double[rows];
+        if (rows == 0)
+        {
+            return scored;
+        }
+
+        var pipeline = model.Artifact.Pipeline;
+        var columns = new double[pipeline.Features.Count][];
         for (var f = 0; f < columns.Length; f++)
         {
-            var column = columns[f] = new double[rows.Length];
-            for (var k = 0; k < rows.Length; k++)
+            var column = columns[f] = new double[rows];
+            for (var k = 0; k < rows; k++)
             {
-                column[k] = features[rows[k]][f];
+                column[k] = features[(k * columns.Length) + f];
             }
         }
 
-        var scored = new double[rows.Length];
-        model.Artifact.Model.Compiled.PredictProbabilities(new FeatureMatrix(model.Artifact.Pipeline.FeatureNames, columns), scored);
-        for (var k = 0; k < rows.Length; k++)
-        {
-            probabilities[rows[k]] = scored[k];
-        }
+        model.Artifact.Model.Compiled.PredictProbabilities(new FeatureMatrix(pipeline.FeatureNames, columns), scored);
+        return scored;
     }
 
     private static PredictionResult Answer(ServingModel model, string? id, double probability, double[] features, PredictionLogger? log, bool explain)

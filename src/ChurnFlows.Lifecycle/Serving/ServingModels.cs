@@ -23,6 +23,12 @@ public sealed class ServingModels
     /// <summary>Gets the Staging model answering the canary share, or null when there is no canary.</summary>
     public ServingModel? Staging { get; }
 
+    /// <summary>
+    /// Whether the customer with <paramref name="productionId"/> (its id as the Production model's schema reads
+    /// it, or null) is in the canary share; false, without asking the router, when there is no canary.
+    /// </summary>
+    public bool RoutesToStaging(string? productionId) => Staging is not null && _router.RoutesToStaging(productionId);
+
     /// <summary>The model that scores <paramref name="customer"/>: Staging for the canary share of customers, Production otherwise.</summary>
     public ServingModel For(JsonElement customer) =>
         Staging is { } staging && _router.RoutesToStaging(Production.Reader.ReadId(customer)) ? staging : Production;

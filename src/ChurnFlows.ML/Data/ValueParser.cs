@@ -40,6 +40,11 @@ public static class ValueParser
         error = null;
         days = double.NaN;
         var trimmed = text.Trim();
+        if ((format is null or "yyyy-MM-dd") && TryParseIsoDay(trimmed, out days))
+        {
+            return true;
+        }
+
         var ok = format is not null
             ? DateTime.TryParseExact(trimmed, format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date)
             : DateTime.TryParseExact(trimmed, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out date);
@@ -50,6 +55,42 @@ public static class ValueParser
         }
 
         days = (date - DateTime.UnixEpoch).TotalDays;
+        return true;
+    }
+
+    /// <summary>
+    /// The common case without the general parser: exactly <c>yyyy-MM-dd</c>, a real calendar day. Anything
+    /// else (including an impossible day) is left to <see cref="DateTime.TryParseExact(ReadOnlySpan{char}, string[], IFormatProvider, DateTimeStyles, out DateTime)"/>.
+    /// </summary>
+    private static bool TryParseIsoDay(ReadOnlySpan<char> text, out double days)
+    {
+        days = double.NaN;
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
+            || !TryDigits(text[..4], out var year) || !TryDigits(text.Slice(5, 2), out var month) || !TryDigits(text.Slice(8, 2), out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        days = new DateOnly(year, month, day).DayNumber - UnixEpochDay;
+        return true;
+    }
+
+    private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
+    private static bool TryDigits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
         return true;
     }
 

@@ -15,8 +15,8 @@ internal sealed record BatchResult(double RowsPerSecond, long Requests, long Fai
 
 /// <summary>
 /// Batch scoring through HTTP: a few concurrent clients post the same JSON array of customers (rows of
-/// the sample CSV in the standard churn schema, snake_case, label left out) to <c>/api/predict/batch</c>,
-/// with or without reasons.
+/// the sample CSV in the standard churn schema, snake_case, label left out), or the same rows as a CSV
+/// (<c>text/csv</c>), to <c>/api/predict/batch</c>, with or without reasons.
 /// </summary>
 internal static class BatchLoad
 {
@@ -66,11 +66,15 @@ internal static class BatchLoad
         return buffer.ToArray();
     }
 
+    /// <summary>The header and first <paramref name="rows"/> customers of <paramref name="csv"/> as a CSV the batch endpoint accepts (the label column is ignored).</summary>
+    public static byte[] CustomersCsv(string csv, int rows) =>
+        System.Text.Encoding.UTF8.GetBytes(string.Join('\n', File.ReadLines(csv).Take(rows + 1)) + "\n");
+
     /// <summary>Checks that one batch is answered with 200 and one result per customer; returns the problem otherwise.</summary>
-    public static async Task<string?> CheckAsync(Uri url, byte[] body, int rows)
+    public static async Task<string?> CheckAsync(Uri url, byte[] body, int rows, string mediaType = "application/json")
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
-        using var response = await http.PostAsync(url, Content(body));
+        using var response = await http.PostAsync(url, Content(body, mediaType));
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
@@ -82,7 +86,7 @@ internal static class BatchLoad
     }
 
     /// <summary>Posts <paramref name="body"/> to <paramref name="url"/> from <paramref name="clients"/> clients for <paramref name="duration"/>.</summary>
-    public static async Task<BatchResult> RunAsync(Uri url, byte[] body, int rows, int clients, TimeSpan duration)
+    public static async Task<BatchResult> RunAsync(Uri url, byte[] body, int rows, int clients, TimeSpan duration, string mediaType = "application/json")
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
         long ok = 0, failed = 0;
@@ -91,7 +95,7 @@ internal static class BatchLoad
         {
             while (clock.Elapsed < duration)
             {
-                using var response = await http.PostAsync(url, Content(body));
+                using var response = await http.PostAsync(url, Content(body, mediaType));
                 await response.Content.CopyToAsync(Stream.Null);
                 if (response.IsSuccessStatusCode)
                 {
@@ -109,10 +113,10 @@ internal static class BatchLoad
         return new BatchResult(ok * rows / seconds, ok, failed, seconds * 1000 * clients / Math.Max(1, ok + failed));
     }
 
-    private static ByteArrayContent Content(byte[] body)
+    private static ByteArrayContent Content(byte[] body, string mediaType)
     {
         var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         return content;
     }
 }

@@ -16,7 +16,8 @@ namespace ChurnFlows.Benchmarks.Serving;
 /// customer, against FastAPI + uvicorn + XGBoost (uvloop + httptools, 1 and 2 workers) under the same
 /// wrk script; batch scoring through <c>/api/predict/batch</c>; and the
 /// number of predictions that reached the log. Best of <c>--runs</c> (default 2) for each server.
-/// Usage: <c>serving-http [--runs N] [--seconds N] [CSV]</c>.
+/// Usage: <c>serving-http [--runs N] [--seconds N] [--batch-only] [CSV]</c>; <c>--batch-only</c> measures the
+/// batch route and the log alone (no wrk, no peer), for quick comparisons.
 /// </summary>
 public sealed class ServingHttpSuite : IBenchmarkSuite
 {
@@ -32,6 +33,7 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
     public async Task<int> RunAsync(string[] args)
     {
         var runs = Option(args, "--runs", 2);
+        var batchOnly = args.Contains("--batch-only");
         var seconds = Option(args, "--seconds", 20);
         if (await LoadTools.FindMissingAsync() is { } missing)
         {
@@ -57,22 +59,34 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
                 return 1;
             }
 
-            foreach (var (label, route) in new[] { ("ChurnFlows POST /api/predict (score + top-3 TreeSHAP reasons, the default)", "/api/predict"), ("ChurnFlows POST /api/predict?reasons=false (score only, as the peer answers)", "/api/predict?reasons=false") })
+            foreach (var (label, route) in batchOnly ? [] : new[] { ("ChurnFlows POST /api/predict (score + top-3 TreeSHAP reasons, the default)", "/api/predict"), ("ChurnFlows POST /api/predict?reasons=false (score only, as the peer answers)", "/api/predict?reasons=false") })
             {
                 var (best, requests) = await MeasureSingleAsync(new Uri(app.BaseAddress, route), runs, seconds);
                 ours.Add((label, best));
                 served += requests;
             }
 
-            foreach (var (label, route, rows) in new[] { ("score only, 10,000 customers per request", "/api/predict/batch?reasons=false", 10_000), ("with reasons, 1,000 customers per request", "/api/predict/batch", 1_000) })
+            foreach (var (label, route, rows, mediaType) in new[]
             {
-                var (result, rowsServed) = await MeasureBatchAsync(new Uri(app.BaseAddress, route), csv, rows);
+                ("score only, 10,000 customers per request", "/api/predict/batch?reasons=false", 10_000, "application/json"),
+                ("score only, 10,000 customers per request as text/csv", "/api/predict/batch?reasons=false", 10_000, "text/csv"),
+                ("with reasons, 1,000 customers per request", "/api/predict/batch", 1_000, "application/json"),
+            })
+            {
+                var (result, rowsServed) = await MeasureBatchAsync(new Uri(app.BaseAddress, route), csv, rows, mediaType);
                 batches.Add((label, result));
                 served += rowsServed;
             }
 
             var logged = await PredictionLogCount.SettledAsync(containers.Predictions, served);
             await app.DisposeAsync();
+            if (batchOnly)
+            {
+                PrintBatches(batches);
+                Console.WriteLine(Text($"Prediction log: {logged:N0} of {served:N0} served predictions reached churn-predictions."));
+                return 0;
+            }
+
             var peer = await MeasurePeerAsync(csv, runs);
             Print(ours, peer, batches, version, seconds, runs, load, served, logged);
         }
@@ -120,17 +134,17 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
         return (best!, served);
     }
 
-    private static async Task<(BatchResult Result, long RowsServed)> MeasureBatchAsync(Uri url, string csv, int rows)
+    private static async Task<(BatchResult Result, long RowsServed)> MeasureBatchAsync(Uri url, string csv, int rows, string mediaType)
     {
-        var body = BatchLoad.CustomersJson(csv, rows);
-        if (await BatchLoad.CheckAsync(url, body, rows) is { } problem)
+        var body = mediaType == "text/csv" ? BatchLoad.CustomersCsv(csv, rows) : BatchLoad.CustomersJson(csv, rows);
+        if (await BatchLoad.CheckAsync(url, body, rows, mediaType) is { } problem)
         {
             throw new InvalidOperationException($"POST {url.PathAndQuery} failed: {problem}");
         }
 
-        var warmUp = await BatchLoad.RunAsync(url, body, rows, BatchClients, TimeSpan.FromSeconds(2));
-        var result = await BatchLoad.RunAsync(url, body, rows, BatchClients, TimeSpan.FromSeconds(10));
-        Console.Error.WriteLine(Text($"{url.PathAndQuery}: {result.RowsPerSecond:N0} rows/s ({result.Requests} batches, {result.Failed} failed)"));
+        var warmUp = await BatchLoad.RunAsync(url, body, rows, BatchClients, TimeSpan.FromSeconds(2), mediaType);
+        var result = await BatchLoad.RunAsync(url, body, rows, BatchClients, TimeSpan.FromSeconds(10), mediaType);
+        Console.Error.WriteLine(Text($"{url.PathAndQuery} ({mediaType}): {result.RowsPerSecond:N0} rows/s ({result.Requests} batches, {result.Failed} failed)"));
         return (result, (1 + warmUp.Requests + result.Requests) * rows);
     }
 
@@ -172,6 +186,15 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
         }
 
         Console.WriteLine();
+        PrintBatches(batches);
+        Console.WriteLine();
+        Console.WriteLine(Text($"Prediction log: {logged:N0} of {served:N0} served predictions reached churn-predictions ({served - logged:N0} dropped or not yet flushed)."));
+        var fastest = ours.MaxBy(o => o.Result.RequestsPerSecond).Result;
+        Console.WriteLine(Text($"Goals (fastest route): req/s ≥ 5× the peer's best ({fastest.RequestsPerSecond / peerBest.RequestsPerSecond:F2}×): {Met(fastest.RequestsPerSecond >= 5 * peerBest.RequestsPerSecond)}; p99 ≤ 2 ms ({fastest.P99Milliseconds:F2} ms): {Met(fastest.P99Milliseconds <= 2)}; batch ≥ 500k rows/s ({batches[0].Result.RowsPerSecond:N0}): {Met(batches[0].Result.RowsPerSecond >= 500_000)}."));
+    }
+
+    private static void PrintBatches(List<(string Label, BatchResult Result)> batches)
+    {
         Console.WriteLine(Text($"| batch through POST /api/predict/batch ({BatchClients} clients, 10 s) | rows/s | batches | ms per batch | failed |"));
         Console.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var (label, result) in batches)
@@ -180,9 +203,6 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
         }
 
         Console.WriteLine();
-        Console.WriteLine(Text($"Prediction log: {logged:N0} of {served:N0} served predictions reached churn-predictions ({served - logged:N0} dropped or not yet flushed)."));
-        var fastest = ours.MaxBy(o => o.Result.RequestsPerSecond).Result;
-        Console.WriteLine(Text($"Goals (fastest route): req/s ≥ 5× the peer's best ({fastest.RequestsPerSecond / peerBest.RequestsPerSecond:F2}×): {Met(fastest.RequestsPerSecond >= 5 * peerBest.RequestsPerSecond)}; p99 ≤ 2 ms ({fastest.P99Milliseconds:F2} ms): {Met(fastest.P99Milliseconds <= 2)}; batch ≥ 500k rows/s ({batches[0].Result.RowsPerSecond:N0}): {Met(batches[0].Result.RowsPerSecond >= 500_000)}."));
     }
 
     private static string Met(bool met) => met ? "met" : "not met";

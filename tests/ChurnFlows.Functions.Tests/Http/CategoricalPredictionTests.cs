@@ -64,6 +64,25 @@ public sealed class CategoricalPredictionTests(PlanModelFixture served) : IClass
     }
 
     [Fact]
+    public async Task PredictBatch_CategoriesWithEscapesNumbersAndSpaces_AnswerAsTheSingleRouteDoes()
+    {
+        string[] customers =
+        [
+            Account("\"tri\\u0061l\""), Account("\" business \""), Account("7"), Account("1.50"), Account("true"), Account("\"NA\""), Account("\"pl\\u00e4tinum\""),
+            "{\"pl\\u0061n\":\"trial\",\"account\":\"A\\u0031\",\"tenure_months\":6,\"plan\":\"business\"}",
+        ];
+
+        var batch = await (await PostAsync("/api/predict/batch", $"[{string.Join(',', customers)}]")).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(customers.Length, batch.GetArrayLength());
+        for (var i = 0; i < customers.Length; i++)
+        {
+            var single = await (await PostAsync("/api/predict", customers[i])).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(single.GetRawText(), batch[i].GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task PredictBatch_Csv_ScoresEachRowWithItsCategory_LikeJson()
     {
         var csv = "account,plan,tenure_months,monthly_fee\nA1,trial,6,25.5\nA2,business,6,25.5\nA3,platinum,6,25.5\n";
