@@ -13,6 +13,9 @@ namespace ChurnFlows.ML.Trees;
 /// </content>
 public sealed partial class CompiledPredictor
 {
+    /// <summary>Vectors of rows a split handles at once.</summary>
+    private const int GroupVectors = 4;
+
     /// <summary>
     /// Adds every tree's leaf value, tree after tree, to <paramref name="scores"/> (one per row of the block, in whole
     /// groups; rows past the block's own are scored from whatever codes they hold and dropped).
@@ -30,38 +33,74 @@ public sealed partial class CompiledPredictor
         ref var splitBase = ref MemoryMarshal.GetArrayDataReference(_splits);
         ref var index = ref MemoryMarshal.GetReference(leafIndex);
         ref var codeBase = ref MemoryMarshal.GetReference(codes);
+        var one = Vector512.Create(T.One);
         foreach (var tree in _splitTrees)
         {
-            ref var splits = ref Unsafe.Add(ref splitBase, tree.Start);
+            ref var first = ref Unsafe.Add(ref splitBase, tree.Start);
+            ref var end = ref Unsafe.Add(ref first, tree.Splits);
             ref var leaves = ref Unsafe.Add(ref leafValues, tree.LeafStart);
-            for (var g = 0; g < scores.Length; g += lanes)
+            ref var firstLeaf = ref Unsafe.Add(ref slots, tree.Splits * GroupVectors);
+            ref var endLeaf = ref Unsafe.Add(ref firstLeaf, tree.Leaves * GroupVectors);
+            for (var g = 0; g < scores.Length; g += lanes * GroupVectors)
             {
                 // Not codes[g]: a model without splits has no code columns, and then no split reads through this.
-                ref var group = ref Unsafe.Add(ref codeBase, g);
+                ref var group = ref Unsafe.As<T, byte>(ref Unsafe.Add(ref codeBase, g));
                 slots = Vector512<T>.AllBitsSet;
-                for (var i = 0; i < tree.Splits; i++)
+                Unsafe.Add(ref slots, 1) = Vector512<T>.AllBitsSet;
+                Unsafe.Add(ref slots, 2) = Vector512<T>.AllBitsSet;
+                Unsafe.Add(ref slots, 3) = Vector512<T>.AllBitsSet;
+                ref var rows = ref slots;
+                for (ref var split = ref first; Unsafe.IsAddressLessThan(ref split, ref end); split = ref Unsafe.Add(ref split, 1))
                 {
-                    ref readonly var split = ref Unsafe.Add(ref splits, i);
-                    var rows = Unsafe.Add(ref slots, i);
-                    var right = Vector512.GreaterThan(Vector512.LoadUnsafe(ref group, (nuint)split.CodeOffset), Vector512.Create(T.CreateTruncating(split.Rank)));
-                    Unsafe.Add(ref slots, split.Left) = Vector512.AndNot(rows, right);
-                    Unsafe.Add(ref slots, split.Right) = rows & right;
+                    // Four vectors of rows at once: independent chains while each waits on its parent's masks.
+                    ref var codesAt = ref Unsafe.As<byte, T>(ref Unsafe.AddByteOffset(ref group, split.CodeOffset));
+                    var rank = Vector512.Create(split.Ranks).As<uint, T>();
+                    var right0 = Vector512.GreaterThan(Vector512.LoadUnsafe(ref codesAt), rank);
+                    var right1 = Vector512.GreaterThan(Vector512.LoadUnsafe(ref codesAt, (nuint)lanes), rank);
+                    var right2 = Vector512.GreaterThan(Vector512.LoadUnsafe(ref codesAt, (nuint)(2 * lanes)), rank);
+                    var right3 = Vector512.GreaterThan(Vector512.LoadUnsafe(ref codesAt, (nuint)(3 * lanes)), rank);
+                    var rows0 = rows;
+                    var rows1 = Unsafe.Add(ref rows, 1);
+                    var rows2 = Unsafe.Add(ref rows, 2);
+                    var rows3 = Unsafe.Add(ref rows, 3);
+                    ref var left = ref SlotAt(ref slots, split.Left);
+                    left = Vector512.AndNot(rows0, right0);
+                    Unsafe.Add(ref left, 1) = Vector512.AndNot(rows1, right1);
+                    Unsafe.Add(ref left, 2) = Vector512.AndNot(rows2, right2);
+                    Unsafe.Add(ref left, 3) = Vector512.AndNot(rows3, right3);
+                    ref var rightRows = ref SlotAt(ref slots, split.Right);
+                    rightRows = rows0 & right0;
+                    Unsafe.Add(ref rightRows, 1) = rows1 & right1;
+                    Unsafe.Add(ref rightRows, 2) = rows2 & right2;
+                    Unsafe.Add(ref rightRows, 3) = rows3 & right3;
+                    rows = ref Unsafe.Add(ref rows, GroupVectors);
                 }
 
                 // The leaves' rows are disjoint: each row's leaf number is the OR of its leaf's number over the leaves.
-                var leaf = Vector512<T>.Zero;
-                for (var j = 1; j < tree.Leaves; j++)
+                Vector512<T> leaf0 = default, leaf1 = default, leaf2 = default, leaf3 = default, number = default;
+                for (ref var leafRows = ref firstLeaf; Unsafe.IsAddressLessThan(ref leafRows, ref endLeaf); leafRows = ref Unsafe.Add(ref leafRows, GroupVectors))
                 {
-                    leaf |= Unsafe.Add(ref slots, tree.Splits + j) & Vector512.Create(T.CreateTruncating(j));
+                    leaf0 |= leafRows & number;
+                    leaf1 |= Unsafe.Add(ref leafRows, 1) & number;
+                    leaf2 |= Unsafe.Add(ref leafRows, 2) & number;
+                    leaf3 |= Unsafe.Add(ref leafRows, 3) & number;
+                    number += one;
                 }
 
-                leaf.StoreUnsafe(ref index);
+                leaf0.StoreUnsafe(ref index);
+                leaf1.StoreUnsafe(ref index, (nuint)lanes);
+                leaf2.StoreUnsafe(ref index, (nuint)(2 * lanes));
+                leaf3.StoreUnsafe(ref index, (nuint)(3 * lanes));
                 ref var score = ref scores[g];
-                for (var k = 0; k < lanes; k++)
+                for (var k = 0; k < lanes * GroupVectors; k++)
                 {
-                    Unsafe.Add(ref score, k) += Unsafe.Add(ref leaves, int.CreateTruncating(Unsafe.Add(ref index, k)));
+                    Unsafe.Add(ref score, k) += Unsafe.Add(ref leaves, uint.CreateTruncating(Unsafe.Add(ref index, k)));
                 }
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref Vector512<T> SlotAt<T>(ref Vector512<T> slots, uint offset) =>
+        ref Unsafe.As<byte, Vector512<T>>(ref Unsafe.AddByteOffset(ref Unsafe.As<Vector512<T>, byte>(ref slots), offset * GroupVectors));
 }

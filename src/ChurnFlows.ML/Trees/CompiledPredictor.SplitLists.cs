@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace ChurnFlows.ML.Trees;
 
@@ -11,8 +12,10 @@ namespace ChurnFlows.ML.Trees;
 /// </content>
 public sealed partial class CompiledPredictor
 {
-    private static (SplitTree[] Trees, MaskSplit[] Splits) BuildSplitLists(GbdtModel model, ThresholdRanks ranks, int blockRows, int[] leafStarts)
+    private static (SplitTree[] Trees, MaskSplit[] Splits) BuildSplitLists(GbdtModel model, ThresholdRanks ranks, int blockRows, int codeBytes, int[] leafStarts)
     {
+        // The rank repeated in every code-wide lane of a word: one 32-bit broadcast fills a vector with it.
+        var lanePattern = codeBytes == 1 ? 0x01010101u : 0x00010001u;
         var trees = new SplitTree[model.Trees.Count];
         List<MaskSplit> splits = [];
         for (var t = 0; t < trees.Length; t++)
@@ -23,26 +26,31 @@ public sealed partial class CompiledPredictor
             for (var i = 0; i < count; i++)
             {
                 var (column, rank) = ranks.Split(tree.SplitFeatures[i], tree.Thresholds[i], tree.DefaultLeft[i]);
-                splits.Add(new MaskSplit(column * blockRows, rank, Slot(tree.LeftChildren[i], count), Slot(tree.RightChildren[i], count)));
+                splits.Add(new MaskSplit(
+                    (uint)(column * blockRows * codeBytes), (uint)rank * lanePattern, Slot(tree.LeftChildren[i], count), Slot(tree.RightChildren[i], count)));
             }
         }
 
         return (trees, [.. splits]);
     }
 
-    /// <summary>A child's mask slot: a split's own index, or a leaf's after all the splits.</summary>
-    private static int Slot(int child, int splits) => child >= 0 ? child : splits + ~child;
+    /// <summary>A child's mask slot, as a byte offset: a split's own index, or a leaf's after all the splits.</summary>
+    private static uint Slot(int child, int splits) => (uint)((child >= 0 ? child : splits + ~child) * Vector512<byte>.Count);
 
     /// <summary>Where a tree's splits start, how many splits and leaves it has, and where its leaves start in the shared leaf values.</summary>
     private readonly record struct SplitTree(int Start, int Splits, int Leaves, int LeafStart);
 
-    /// <summary>A split in the code domain: rows whose code at <c>CodeOffset + row</c> exceeds <c>Rank</c> go to slot <c>Right</c>, the others to <c>Left</c>.</summary>
+    /// <summary>
+    /// A split in the code domain, offsets in bytes (unsigned, so loading them needs no sign extension): rows whose code
+    /// at <c>CodeOffset</c> + row exceeds the rank (repeated in each lane of <c>Ranks</c>) go to slot <c>Right</c>,
+    /// the others to slot <c>Left</c>.
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
-    private readonly struct MaskSplit(int codeOffset, int rank, int left, int right)
+    private readonly struct MaskSplit(uint codeOffset, uint ranks, uint left, uint right)
     {
-        public readonly int CodeOffset = codeOffset;
-        public readonly int Rank = rank;
-        public readonly int Left = left;
-        public readonly int Right = right;
+        public readonly uint CodeOffset = codeOffset;
+        public readonly uint Ranks = ranks;
+        public readonly uint Left = left;
+        public readonly uint Right = right;
     }
 }

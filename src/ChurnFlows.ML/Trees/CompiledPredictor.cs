@@ -20,7 +20,7 @@ namespace ChurnFlows.ML.Trees;
 public sealed partial class CompiledPredictor
 {
     /// <summary>The most rows in a block; fewer when the codes of so many rows would crowd the L1 cache.</summary>
-    private const int MaxBlockRows = 256;
+    private const int MaxBlockRows = 512;
 
     /// <summary>The bytes of codes a block aims at: a quarter to a third of a core's L1 data cache.</summary>
     private const int BlockCodeBytes = 16 * 1024;
@@ -52,8 +52,9 @@ public sealed partial class CompiledPredictor
         }
 
         _codeBytes = _ranks.MostThresholds <= ThresholdRanks.MaxByteThresholds && mostLeaves <= byte.MaxValue + 1 ? 1 : 2;
-        _blockRows = Math.Clamp(BlockCodeBytes / Math.Max(1, _ranks.ColumnCount * _codeBytes) / 64 * 64, 64, MaxBlockRows);
-        (_splitTrees, _splits) = BuildSplitLists(model, _ranks, _blockRows, leafStarts);
+        var groupRows = GroupVectors * Vector512<byte>.Count / _codeBytes;
+        _blockRows = Math.Clamp(BlockCodeBytes / Math.Max(1, _ranks.ColumnCount * _codeBytes) / groupRows * groupRows, groupRows, MaxBlockRows);
+        (_splitTrees, _splits) = BuildSplitLists(model, _ranks, _blockRows, _codeBytes, leafStarts);
         _maskSlots = _splitTrees.Select(t => t.Splits + t.Leaves).DefaultIfEmpty(1).Max();
     }
 
@@ -137,14 +138,15 @@ public sealed partial class CompiledPredictor
         where T : unmanaged, IBinaryInteger<T>
     {
         var codeBytes = BlockScratch.Lines(ranks.ColumnCount * _blockRows * Unsafe.SizeOf<T>());
-        var maskBytes = _maskSlots * Vector512<byte>.Count;
-        var scratch = BlockScratch.ForThisThread(codeBytes + maskBytes + Vector512<byte>.Count + (_blockRows * sizeof(double)));
+        var groupBytes = GroupVectors * Vector512<byte>.Count;
+        var groupRows = GroupVectors * Vector512<T>.Count;
+        var maskBytes = _maskSlots * groupBytes;
+        var scratch = BlockScratch.ForThisThread(codeBytes + maskBytes + groupBytes + (_blockRows * sizeof(double)));
         var codes = scratch.Slice<T>(0, ranks.ColumnCount * _blockRows);
-        var groups = (destination.Length + Vector512<T>.Count - 1) / Vector512<T>.Count;
-        var scores = scratch.Slice<double>(codeBytes + maskBytes + Vector512<byte>.Count, groups * Vector512<T>.Count);
+        var scores = scratch.Slice<double>(codeBytes + maskBytes + groupBytes, (destination.Length + groupRows - 1) / groupRows * groupRows);
         ranks.Encode(features, start, destination.Length, codes, _blockRows);
         scores.Fill(_initScore);
-        ScoreGroups(codes, scores, scratch.Slice<Vector512<T>>(codeBytes, _maskSlots), scratch.Slice<T>(codeBytes + maskBytes, Vector512<T>.Count));
+        ScoreGroups(codes, scores, scratch.Slice<Vector512<T>>(codeBytes, _maskSlots * GroupVectors), scratch.Slice<T>(codeBytes + maskBytes, groupRows));
         scores[..destination.Length].CopyTo(destination);
     }
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using ChurnFlows.ML.Data;
@@ -22,9 +21,6 @@ internal sealed class ThresholdRanks
 
     /// <summary>The most distinct thresholds every feature may have for codes to fit a byte (our trainer's 255 bins give 254).</summary>
     internal const int MaxByteThresholds = byte.MaxValue - 1;
-
-    /// <summary>Thresholds compared at once by the vector search.</summary>
-    private const int Segment = 16;
 
     private readonly FeatureRanks[] _features;
 
@@ -71,7 +67,8 @@ internal sealed class ThresholdRanks
                 return null;
             }
 
-            features[f] = Searchable(sorted, missing[f].Left ? columns++ : -1, missing[f].Right ? columns++ : -1);
+            var (search, splitters) = ThresholdSearch.Build(sorted);
+            features[f] = new FeatureRanks(sorted, search, splitters, missing[f].Left ? columns++ : -1, missing[f].Right ? columns++ : -1);
         }
 
         return new ThresholdRanks(features, columns);
@@ -97,65 +94,29 @@ internal sealed class ThresholdRanks
                 continue;
             }
 
-            var values = features.Column(f).Slice(start, count);
-            var left = ranks.MissingLeftColumn >= 0 ? codes.Slice(ranks.MissingLeftColumn * blockRows, count) : [];
-            var right = ranks.MissingRightColumn >= 0 ? codes.Slice(ranks.MissingRightColumn * blockRows, count) : [];
+            // The first column a feature's splits need is searched for; a second one (missing values go right) copies it.
             var above = ranks.Sorted.Length + 1;
-            for (var r = 0; r < values.Length; r++)
+            var first = ranks.MissingLeftColumn >= 0 ? ranks.MissingLeftColumn : ranks.MissingRightColumn;
+            ThresholdSearch.Encode(ranks.Search, ranks.Splitters, features.Column(f).Slice(start, count), codes.Slice(first * blockRows, blockRows), first == ranks.MissingLeftColumn ? 0 : above);
+            if (first == ranks.MissingLeftColumn && ranks.MissingRightColumn >= 0)
             {
-                // Branch-free: missing values are common in some columns and would be mispredicted.
-                var x = values[r];
-                var missing = -Unsafe.BitCast<bool, byte>(double.IsNaN(x));
-                var code = (1 + CountBelow(ranks, x)) & ~missing;
-                if (left.Length > 0)
-                {
-                    left[r] = T.CreateTruncating(code);
-                }
-
-                if (right.Length > 0)
-                {
-                    right[r] = T.CreateTruncating(code | (above & missing));
-                }
+                RaiseMissing(codes.Slice(first * blockRows, blockRows), codes.Slice(ranks.MissingRightColumn * blockRows, blockRows), count, above);
             }
         }
     }
 
-    /// <summary>How many of a feature's thresholds lie below <paramref name="x"/> (none for NaN), without a branch on the data.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CountBelow(FeatureRanks ranks, double x)
+    /// <summary>Copies a column whose missing values code 0 to one where they code <paramref name="above"/>, whole vectors at a time (the block has room).</summary>
+    private static void RaiseMissing<T>(Span<T> left, Span<T> right, int count, int above)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        ref var table = ref MemoryMarshal.GetArrayDataReference(ranks.Search);
-        if (ranks.Splitters is null)
+        ref var from = ref MemoryMarshal.GetReference(left);
+        ref var to = ref MemoryMarshal.GetReference(right);
+        var raised = Vector512.Create(T.CreateTruncating(above));
+        for (var r = 0; r < count; r += Vector512<T>.Count)
         {
-            return ranks.Search.Length == Segment ? CountBelowInSegment(ref table, x) : BinarySearch(ref table, ranks.Search.Length, x);
+            var codes = Vector512.LoadUnsafe(ref from, (nuint)r);
+            Vector512.ConditionalSelect(Vector512.Equals(codes, Vector512<T>.Zero), raised, codes).StoreUnsafe(ref to, (nuint)r);
         }
-
-        // Two levels: every 16th threshold picks the segment, whose 16 thresholds then give the count.
-        var segment = CountBelowInSegment(ref MemoryMarshal.GetArrayDataReference(ranks.Splitters), x);
-        return (segment * Segment) + CountBelowInSegment(ref Unsafe.Add(ref table, segment * Segment), x);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CountBelowInSegment(ref double segment, double x)
-    {
-        var value = Vector256.Create(x);
-        var below = Vector256.LessThan(Vector256.LoadUnsafe(ref segment), value).ExtractMostSignificantBits()
-            | (Vector256.LessThan(Vector256.LoadUnsafe(ref segment, 4), value).ExtractMostSignificantBits() << 4)
-            | (Vector256.LessThan(Vector256.LoadUnsafe(ref segment, 8), value).ExtractMostSignificantBits() << 8)
-            | (Vector256.LessThan(Vector256.LoadUnsafe(ref segment, 12), value).ExtractMostSignificantBits() << 12);
-        return BitOperations.PopCount(below);
-    }
-
-    /// <summary>A branch-free binary search of a table padded to 2^m − 1 entries.</summary>
-    private static int BinarySearch(ref double table, int length, double x)
-    {
-        var below = 0;
-        for (var step = (length + 1) >> 1; step > 0; step >>= 1)
-        {
-            below += step & -Unsafe.BitCast<bool, byte>(Unsafe.Add(ref table, below + step - 1) < x);
-        }
-
-        return below;
     }
 
     private static double[] Distinct(List<double> thresholds)
@@ -172,21 +133,6 @@ internal sealed class ThresholdRanks
         }
 
         return [.. distinct];
-    }
-
-    /// <summary>
-    /// The search for a feature's thresholds: one segment of 16 (≤ 15 thresholds) or 16 segments and their last
-    /// thresholds as splitters (≤ 255), with vector compares; else a binary search. Padded with +∞, which no value is below.
-    /// </summary>
-    private static FeatureRanks Searchable(double[] sorted, int missingLeftColumn, int missingRightColumn)
-    {
-        var vectors = Vector256.IsHardwareAccelerated && sorted.Length < Segment * Segment;
-        var size = !vectors ? (int)BitOperations.RoundUpToPowerOf2((uint)sorted.Length + 1) - 1 : sorted.Length < Segment ? Segment : Segment * Segment;
-        var table = new double[size];
-        sorted.CopyTo(table, 0);
-        table.AsSpan(sorted.Length).Fill(double.PositiveInfinity);
-        var splitters = size == Segment * Segment ? Enumerable.Range(1, Segment).Select(i => table[(i * Segment) - 1]).ToArray() : null;
-        return new FeatureRanks(sorted, table, splitters, missingLeftColumn, missingRightColumn);
     }
 
     /// <summary>One feature's sorted distinct thresholds, its search table (and splitters) and its code columns (−1 when no split needs one).</summary>
