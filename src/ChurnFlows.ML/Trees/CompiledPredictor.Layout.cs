@@ -30,6 +30,8 @@ public sealed partial class CompiledPredictor
             leafStarts[t] = leafBase;
         }
 
+        // Room past the last tree's leaves: batch scoring reads leaf values in whole tables of 16.
+        leaves.AddRange(new double[LookupLeaves]);
         return (roots, leafStarts, [.. nodes], [.. leaves]);
     }
 

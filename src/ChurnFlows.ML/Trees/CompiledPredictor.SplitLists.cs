@@ -5,9 +5,8 @@ namespace ChurnFlows.ML.Trees;
 
 /// <content>
 /// The split lists, which blocks of rows run in the model's threshold domain (<see cref="ThresholdRanks"/>): per tree,
-/// its splits in node order (a parent before its children), each as the code column it reads, its rank, and the mask
-/// slots its two children's rows go to. Slot <c>i</c> holds the rows at split <c>i</c>, slot <c>splits + j</c> the
-/// rows at leaf <c>j</c>. A tree costs the same per group of rows however deep it is, and its list is small
+/// its splits level by level, each as the code column it reads, its rank, and the mask slots its two children's rows
+/// go to. Slot <c>i</c> holds the rows at the list's split <c>i</c>, slot <c>splits + j</c> the rows at leaf <c>j</c>. A tree costs the same per group of rows however deep it is, and its list is small
 /// (16 bytes a split), so the whole model stays in cache.
 /// </content>
 public sealed partial class CompiledPredictor
@@ -23,19 +22,47 @@ public sealed partial class CompiledPredictor
             var tree = model.Trees[t];
             var count = tree.SplitFeatures.Count;
             trees[t] = new SplitTree(splits.Count, count, tree.LeafCount, leafStarts[t]);
+            var order = BreadthFirst(tree);
+            var slotOf = new int[count];
             for (var i = 0; i < count; i++)
             {
-                var (column, rank) = ranks.Split(tree.SplitFeatures[i], tree.Thresholds[i], tree.DefaultLeft[i]);
-                splits.Add(new MaskSplit(
-                    (uint)(column * blockRows * codeBytes), (uint)rank * lanePattern, Slot(tree.LeftChildren[i], count), Slot(tree.RightChildren[i], count)));
+                slotOf[order[i]] = i;
             }
+
+            foreach (var node in order)
+            {
+                var (column, rank) = ranks.Split(tree.SplitFeatures[node], tree.Thresholds[node], tree.DefaultLeft[node]);
+                splits.Add(new MaskSplit(
+                    (uint)(column * blockRows * codeBytes), (uint)rank * lanePattern, Slot(tree.LeftChildren[node]), Slot(tree.RightChildren[node])));
+            }
+
+            uint Slot(int child) => (uint)((child >= 0 ? slotOf[child] : count + ~child) * Vector512<byte>.Count);
         }
 
         return (trees, [.. splits]);
     }
 
-    /// <summary>A child's mask slot, as a byte offset: a split's own index, or a leaf's after all the splits.</summary>
-    private static uint Slot(int child, int splits) => (uint)((child >= 0 ? child : splits + ~child) * Vector512<byte>.Count);
+    /// <summary>
+    /// The splits level by level: a split's rows are ready long before it runs, since its parent ran a level earlier, so
+    /// consecutive splits do not wait on each other's masks (in node order, a leaf-wise tree's next split is often the
+    /// child of the last).
+    /// </summary>
+    private static List<int> BreadthFirst(RegressionTree tree)
+    {
+        List<int> order = tree.SplitFeatures.Count == 0 ? [] : [0];
+        for (var i = 0; i < order.Count; i++)
+        {
+            foreach (var child in (ReadOnlySpan<int>)[tree.LeftChildren[order[i]], tree.RightChildren[order[i]]])
+            {
+                if (child >= 0)
+                {
+                    order.Add(child);
+                }
+            }
+        }
+
+        return order;
+    }
 
     /// <summary>Where a tree's splits start, how many splits and leaves it has, and where its leaves start in the shared leaf values.</summary>
     private readonly record struct SplitTree(int Start, int Splits, int Leaves, int LeafStart);
