@@ -25,7 +25,7 @@ public sealed partial class CompiledPredictor
     /// <summary>The bytes of codes a block aims at: a quarter to a third of a core's L1 data cache.</summary>
     private const int BlockCodeBytes = 16 * 1024;
 
-    /// <summary>Fewer rows than this are walked one by one: a tree costs a vector of rows about what it costs three single rows.</summary>
+    /// <summary>Fewer rows than this are walked one by one: a vector of rows (64) costs about what three or four single rows do.</summary>
     private const int MinimumVectorRows = 4;
 
     private readonly int[] _roots;
@@ -52,7 +52,7 @@ public sealed partial class CompiledPredictor
         }
 
         _codeBytes = _ranks.MostThresholds <= ThresholdRanks.MaxByteThresholds && mostLeaves <= byte.MaxValue + 1 ? 1 : 2;
-        var groupRows = GroupVectors * Vector512<byte>.Count / _codeBytes;
+        var groupRows = WideVectors * Vector512<byte>.Count / _codeBytes;
         _blockRows = Math.Clamp(BlockCodeBytes / Math.Max(1, _ranks.ColumnCount * _codeBytes) / groupRows * groupRows, groupRows, MaxBlockRows);
         (_splitTrees, _splits) = BuildSplitLists(model, _ranks, _blockRows, _codeBytes, leafStarts);
         _maskSlots = _splitTrees.Select(t => t.Splits + t.Leaves).DefaultIfEmpty(1).Max();
@@ -133,21 +133,34 @@ public sealed partial class CompiledPredictor
         }
     }
 
-    /// <summary>Encodes a block's rows and runs the split lists over them in this thread's work space.</summary>
+    /// <summary>
+    /// Encodes a block's rows and runs the split lists over them in this thread's work space: in wide groups, and the
+    /// last rows, when at most half a wide group is left, in one-vector groups.
+    /// </summary>
     private void ScoreBlock<T>(ThresholdRanks ranks, FeatureMatrix features, int start, Span<double> destination)
         where T : unmanaged, IBinaryInteger<T>
     {
+        var count = destination.Length;
+        var lanes = Vector512<T>.Count;
+        var wideRows = WideVectors * lanes;
         var codeBytes = BlockScratch.Lines(ranks.ColumnCount * _blockRows * Unsafe.SizeOf<T>());
-        var groupBytes = GroupVectors * Vector512<byte>.Count;
-        var groupRows = GroupVectors * Vector512<T>.Count;
-        var maskBytes = _maskSlots * groupBytes;
-        var scratch = BlockScratch.ForThisThread(codeBytes + maskBytes + groupBytes + (_blockRows * sizeof(double)));
+        var maskBytes = _maskSlots * WideVectors * Vector512<byte>.Count;
+        var indexBytes = WideVectors * Vector512<byte>.Count;
+        var scratch = BlockScratch.ForThisThread(codeBytes + maskBytes + indexBytes + (_blockRows * sizeof(double)));
         var codes = scratch.Slice<T>(0, ranks.ColumnCount * _blockRows);
-        var scores = scratch.Slice<double>(codeBytes + maskBytes + groupBytes, (destination.Length + groupRows - 1) / groupRows * groupRows);
-        ranks.Encode(features, start, destination.Length, codes, _blockRows);
+        var masks = scratch.Slice<Vector512<T>>(codeBytes, _maskSlots * WideVectors);
+        var index = scratch.Slice<T>(codeBytes + maskBytes, wideRows);
+        var wide = count % wideRows > wideRows / 2 ? (count + wideRows - 1) / wideRows * wideRows : count / wideRows * wideRows;
+        var narrow = count > wide ? (count - wide + lanes - 1) / lanes * lanes : 0;
+        var scores = scratch.Slice<double>(codeBytes + maskBytes + indexBytes, wide + narrow);
+        ranks.Encode(features, start, count, codes, _blockRows);
         scores.Fill(_initScore);
-        ScoreGroups(codes, scores, scratch.Slice<Vector512<T>>(codeBytes, _maskSlots * GroupVectors), scratch.Slice<T>(codeBytes + maskBytes, groupRows));
-        scores[..destination.Length].CopyTo(destination);
+
+        // Not codes[0]: a model without splits has no code columns, and then no split reads through this.
+        ref var first = ref MemoryMarshal.GetReference(codes);
+        ScoreGroups<T, FourVectors>(ref first, scores[..wide], masks, index);
+        ScoreGroups<T, OneVector>(ref Unsafe.Add(ref first, wide), scores[wide..], masks, index);
+        scores[..count].CopyTo(destination);
     }
 
     /// <summary>Scores rows one by one on the compact layout: for a few rows, or a model beyond 16-bit codes.</summary>
