@@ -1,10 +1,11 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ChurnFlows.ML.Trees;
 
 /// <content>
-/// The compact layout, which one row walks until a leaf (early exits and branch prediction suit one row): every tree's
-/// nodes with raw thresholds, children relocated into shared node and leaf arrays.
+/// The compact layout and its walk, for one row: every tree's nodes with raw thresholds (no encoding to pay for one
+/// row), children relocated into shared node and leaf arrays.
 /// </content>
 public sealed partial class CompiledPredictor
 {
@@ -37,6 +38,49 @@ public sealed partial class CompiledPredictor
 
     /// <summary>A child as a shared index: a node (≥ 0) moves by <paramref name="nodeBase"/>, a leaf <c>~c</c> by <paramref name="leafBase"/>.</summary>
     private static int Relocate(int child, int nodeBase, int leafBase) => child >= 0 ? child + nodeBase : ~(~child + leafBase);
+
+    /// <summary>Walks four trees to their leaves together; a walk that has reached its leaf reads node 0 and keeps its leaf.</summary>
+    private (int A, int B, int C, int D) WalkFour(int a, int b, int c, int d, ref double row)
+    {
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        while ((a & b & c & d) >= 0)
+        {
+            a = Advance(ref nodes, a, ref row);
+            b = Advance(ref nodes, b, ref row);
+            c = Advance(ref nodes, c, ref row);
+            d = Advance(ref nodes, d, ref row);
+        }
+
+        return (a, b, c, d);
+    }
+
+    /// <summary>One level down from <paramref name="node"/>, or the leaf <paramref name="node"/> itself, without a branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Advance(ref Node nodes, int node, ref double row)
+    {
+        var done = node >> 31;
+        return (Step(ref Unsafe.Add(ref nodes, node & ~done), ref row) & ~done) | (node & done);
+    }
+
+    /// <summary>A node's child for the row: left when <c>x ≤ threshold</c>, or when x is missing and missing values go left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Step(ref readonly Node n, ref double row)
+    {
+        var x = Unsafe.Add(ref row, n.Feature);
+        var right = -(Unsafe.BitCast<bool, byte>((x <= n.Threshold) | (double.IsNaN(x) & n.DefaultLeft)) ^ 1);
+        return n.Left ^ ((n.Left ^ n.Right) & right);
+    }
+
+    private int Walk(int node, ref double row)
+    {
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        while (node >= 0)
+        {
+            node = Step(ref Unsafe.Add(ref nodes, node), ref row);
+        }
+
+        return node;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     private readonly struct Node(double threshold, int feature, int left, int right, bool defaultLeft)

@@ -7,10 +7,12 @@ using System.Runtime.Intrinsics.X86;
 namespace ChurnFlows.ML.Trees;
 
 /// <content>
-/// Batch scoring over the split lists, a vector of rows at a time (64 with byte codes, 32 with 16-bit codes). A block's
-/// codes sit column-major (column <c>c</c>, row <c>r</c> at <c>c × blockRows + r</c>), so one load brings a split's
-/// codes for the whole group; the compare gives the rows that go right, and masks carry each split's rows down to the
-/// leaves. No row branches: every split of a tree costs the same few vector operations per group.
+/// Batch scoring over the split lists, a group of rows at a time: four vectors (256 rows of byte codes, 128 of 16-bit
+/// codes), or one for a block's last rows. A block's codes sit column-major (column <c>c</c>, row <c>r</c> at
+/// <c>c × blockRows + r</c>), so one load brings a split's codes for a vector of rows; the compare gives the rows that
+/// go right, and masks (one lane per row) carry each split's rows down to the leaves. The leaves' masks then give each
+/// row its leaf's number, and its value is added, in tree order. No branch on the data: every split costs the same
+/// few vector operations per group.
 /// </content>
 public sealed partial class CompiledPredictor
 {

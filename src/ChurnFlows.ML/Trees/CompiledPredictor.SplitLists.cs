@@ -6,8 +6,9 @@ namespace ChurnFlows.ML.Trees;
 /// <content>
 /// The split lists, which blocks of rows run in the model's threshold domain (<see cref="ThresholdRanks"/>): per tree,
 /// its splits level by level, each as the code column it reads, its rank, and the mask slots its two children's rows
-/// go to. Slot <c>i</c> holds the rows at the list's split <c>i</c>, slot <c>splits + j</c> the rows at leaf <c>j</c>. A tree costs the same per group of rows however deep it is, and its list is small
-/// (16 bytes a split), so the whole model stays in cache.
+/// go to. Slot <c>i</c> holds the rows at the list's split <c>i</c>, slot <c>splits + j</c> the rows at leaf <c>j</c>.
+/// A tree costs the same per group of rows however deep it is, and its list is small (16 bytes a split), so the whole
+/// model stays in cache.
 /// </content>
 public sealed partial class CompiledPredictor
 {

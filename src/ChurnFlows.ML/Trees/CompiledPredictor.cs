@@ -8,14 +8,16 @@ namespace ChurnFlows.ML.Trees;
 
 /// <summary>
 /// A <see cref="GbdtModel"/> flattened for fast scoring, with bit-identical scores either way: the init score plus
-/// every tree's leaf value, in tree order. One row walks compact node arrays with raw thresholds, where branch
-/// prediction lets the next levels' loads start early; it allocates nothing. Batches work in the model's own threshold
-/// domain (<see cref="ThresholdRanks"/>): per block of rows, each value becomes its rank among the thresholds of its
-/// feature, once (a byte when every feature has at most 254 thresholds and every tree at most 256 leaves, else 16 bits),
-/// stored column-major; then each tree's splits run over a vector of rows at a time (64 with bytes), a compare and two
-/// masks per split and no branch per row, so a tree costs its split count whatever its depth, and the block's codes
-/// and the whole model stay in cache. Blocks run in parallel. Models beyond 16-bit codes (a feature with more than
-/// 65,534 thresholds, a tree with more than 65,536 leaves) score batches row by row. Thread-safe.
+/// every tree's leaf value, in tree order. One row walks compact node arrays with raw thresholds, four trees at a time
+/// without a branch on the data, so that the four walks' loads overlap; it allocates nothing. Batches work in the model's own threshold
+/// domain (<see cref="ThresholdRanks"/>), in blocks of up to 512 rows, blocks in parallel: each value of a block
+/// becomes, once, its rank among the thresholds its feature is split on (a byte when every feature has at most 254
+/// thresholds and every tree at most 256 leaves, else 16 bits), stored column by column; then every tree's splits,
+/// listed level by level with 16 bytes each, run over 256 rows at a time as vector compares and row masks, with no
+/// branch on the data, so a tree costs its number of splits whatever its depth, and the block's codes and the whole
+/// model stay in cache. Fewer than seven rows, and models beyond 16-bit codes (a feature with more than 65,534
+/// thresholds, a tree with more than 65,536 leaves), are walked row by row. Warm batches allocate nothing but their
+/// parallel loop: the work space is per thread and kept. Thread-safe.
 /// </summary>
 public sealed partial class CompiledPredictor
 {
@@ -25,8 +27,8 @@ public sealed partial class CompiledPredictor
     /// <summary>The bytes of codes a block aims at: a quarter to a third of a core's L1 data cache.</summary>
     private const int BlockCodeBytes = 16 * 1024;
 
-    /// <summary>Fewer rows than this are walked one by one: a vector of rows (64) costs about what three or four single rows do.</summary>
-    private const int MinimumVectorRows = 4;
+    /// <summary>Fewer rows than this are walked one by one: a vector of rows (64) costs about what six or seven single rows do.</summary>
+    private const int MinimumVectorRows = 7;
 
     private readonly int[] _roots;
     private readonly Node[] _nodes;
@@ -70,7 +72,25 @@ public sealed partial class CompiledPredictor
             throw new ArgumentException($"The row has {row.Length} values; the model needs {FeatureCount}.", nameof(row));
         }
 
-        return Sum(ref MemoryMarshal.GetReference(row));
+        // Four trees at a time, branch-free: their loads overlap, and one loop exit is mispredicted per four trees.
+        var sum = _initScore;
+        ref var x = ref MemoryMarshal.GetReference(row);
+        var t = 0;
+        for (; t + 4 <= _roots.Length; t += 4)
+        {
+            var (a, b, c, d) = WalkFour(_roots[t], _roots[t + 1], _roots[t + 2], _roots[t + 3], ref x);
+            sum += _leafValues[~a];
+            sum += _leafValues[~b];
+            sum += _leafValues[~c];
+            sum += _leafValues[~d];
+        }
+
+        for (; t < _roots.Length; t++)
+        {
+            sum += _leafValues[~Walk(_roots[t], ref x)];
+        }
+
+        return sum;
     }
 
     /// <summary>Returns the probability of the positive class for one row.</summary>
@@ -170,33 +190,7 @@ public sealed partial class CompiledPredictor
         for (var r = 0; r < scores.Length; r++)
         {
             features.CopyRow(start + r, row);
-            scores[r] = Sum(ref MemoryMarshal.GetReference(row));
+            scores[r] = PredictRaw(row);
         }
-    }
-
-    /// <summary>The init score plus every tree's leaf for one row, in tree order.</summary>
-    private double Sum(ref double row)
-    {
-        var sum = _initScore;
-        foreach (var root in _roots)
-        {
-            sum += _leafValues[~Walk(root, ref row)];
-        }
-
-        return sum;
-    }
-
-    private int Walk(int node, ref double row)
-    {
-        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
-        while (node >= 0)
-        {
-            ref readonly var n = ref Unsafe.Add(ref nodes, node);
-            var x = Unsafe.Add(ref row, n.Feature);
-            var goLeft = (x <= n.Threshold) | (double.IsNaN(x) & n.DefaultLeft);
-            node = goLeft ? n.Left : n.Right;
-        }
-
-        return node;
     }
 }
