@@ -1,32 +1,63 @@
-using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ChurnFlows.ML.Data;
 
 namespace ChurnFlows.ML.Trees;
 
 /// <summary>
-/// A <see cref="GbdtModel"/> flattened for fast scoring: every tree as compact node arrays (one row walks these,
-/// where branch prediction lets the next levels' loads start early), and trees of depth ≤ 10 also stored complete,
-/// so a block of rows takes the same number of branch-free steps, eight rows at a time. Scoring one row allocates nothing;
-/// batch scoring copies blocks of rows to a pooled row-major buffer and, per block, walks tree by tree over
-/// the block's rows (the tree stays in cache), blocks in parallel. Thread-safe.
+/// A <see cref="GbdtModel"/> flattened for fast scoring, with bit-identical scores either way: the init score plus
+/// every tree's leaf value, in tree order. One row walks compact node arrays with raw thresholds, four trees at a time
+/// without a branch on the data, so that the four walks' loads overlap; it allocates nothing. Batches work in the model's own threshold
+/// domain (<see cref="ThresholdRanks"/>), in blocks of up to 512 rows, blocks in parallel: each value of a block
+/// becomes, once, its rank among the thresholds its feature is split on (a byte when every feature has at most 254
+/// thresholds and every tree at most 256 leaves, else 16 bits), stored column by column; then every tree's splits,
+/// listed level by level with 16 bytes each, run over 256 rows at a time as vector compares and row masks, with no
+/// branch on the data, so a tree costs its number of splits whatever its depth, and the block's codes and the whole
+/// model stay in cache. Fewer than seven rows, and models beyond 16-bit codes (a feature with more than 65,534
+/// thresholds, a tree with more than 65,536 leaves), are walked row by row. Warm batches allocate nothing but their
+/// parallel loop: the work space is per thread and kept. Thread-safe.
 /// </summary>
 public sealed partial class CompiledPredictor
 {
-    private const int BlockRows = 128;
-    private readonly TreeEntry[] _trees;
-    private readonly CompleteNode[] _complete;
-    private readonly double[] _completeLeaves;
+    /// <summary>The most rows in a block; fewer when the codes of so many rows would crowd the L1 cache.</summary>
+    private const int MaxBlockRows = 512;
+
+    /// <summary>The bytes of codes a block aims at: a quarter to a third of a core's L1 data cache.</summary>
+    private const int BlockCodeBytes = 16 * 1024;
+
+    /// <summary>Fewer rows than this are walked one by one: a vector of rows (64) costs about what six or seven single rows do.</summary>
+    private const int MinimumVectorRows = 7;
+
+    private readonly int[] _roots;
     private readonly Node[] _nodes;
     private readonly double[] _leafValues;
     private readonly double _initScore;
+    private readonly ThresholdRanks? _ranks;
+    private readonly int _codeBytes;
+    private readonly int _blockRows = MaxBlockRows;
+    private readonly SplitTree[] _splitTrees = [];
+    private readonly MaskSplit[] _splits = [];
+    private readonly int _maskSlots;
 
     internal CompiledPredictor(GbdtModel model)
     {
         FeatureCount = model.FeatureNames.Count;
         _initScore = model.InitScore;
-        (_trees, _complete, _completeLeaves, _nodes, _leafValues) = Flatten(model);
+        (_roots, var leafStarts, _nodes, _leafValues) = FlattenCompact(model);
+        var mostLeaves = model.Trees.Count == 0 ? 1 : model.Trees.Max(t => t.LeafCount);
+        _ranks = mostLeaves <= ushort.MaxValue + 1 ? ThresholdRanks.TryCreate(model) : null;
+        if (_ranks is null)
+        {
+            return;
+        }
+
+        _codeBytes = _ranks.MostThresholds <= ThresholdRanks.MaxByteThresholds && mostLeaves <= byte.MaxValue + 1 ? 1 : 2;
+        var groupRows = WideVectors * Vector512<byte>.Count / _codeBytes;
+        _blockRows = Math.Clamp(BlockCodeBytes / Math.Max(1, _ranks.ColumnCount * _codeBytes) / groupRows * groupRows, groupRows, MaxBlockRows);
+        (_splitTrees, _splits) = BuildSplitLists(model, _ranks, _blockRows, _codeBytes, leafStarts);
+        _maskSlots = _splitTrees.Select(t => t.Splits + t.Leaves).DefaultIfEmpty(1).Max();
     }
 
     /// <summary>Gets the number of features a row must have.</summary>
@@ -41,11 +72,22 @@ public sealed partial class CompiledPredictor
             throw new ArgumentException($"The row has {row.Length} values; the model needs {FeatureCount}.", nameof(row));
         }
 
+        // Four trees at a time, branch-free: their loads overlap, and one loop exit is mispredicted per four trees.
         var sum = _initScore;
         ref var x = ref MemoryMarshal.GetReference(row);
-        foreach (var tree in _trees)
+        var t = 0;
+        for (; t + 4 <= _roots.Length; t += 4)
         {
-            sum += _leafValues[~Walk(tree.Root, ref x)];
+            var (a, b, c, d) = WalkFour(_roots[t], _roots[t + 1], _roots[t + 2], _roots[t + 3], ref x);
+            sum += _leafValues[~a];
+            sum += _leafValues[~b];
+            sum += _leafValues[~c];
+            sum += _leafValues[~d];
+        }
+
+        for (; t < _roots.Length; t++)
+        {
+            sum += _leafValues[~Walk(_roots[t], ref x)];
         }
 
         return sum;
@@ -72,22 +114,31 @@ public sealed partial class CompiledPredictor
             throw new ArgumentException($"The destination holds {destination.Length} scores; {features.RowCount} are needed.", nameof(destination));
         }
 
-        var blocks = (features.RowCount + BlockRows - 1) / BlockRows;
+        var blocks = (features.RowCount + _blockRows - 1) / _blockRows;
         var threads = maxDegreeOfParallelism is null or -1 ? Environment.ProcessorCount : maxDegreeOfParallelism.Value;
 
         // Contiguous ranges of blocks per worker: fewer, larger work items than one per block.
         var workers = Math.Max(1, Math.Min(threads, blocks));
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
         {
-            var buffer = ArrayPool<double>.Shared.Rent(BlockRows * Math.Max(1, FeatureCount));
             for (var block = worker * blocks / workers; block < (worker + 1) * blocks / workers; block++)
             {
-                var start = block * BlockRows;
-                var count = Math.Min(BlockRows, features.RowCount - start);
-                ScoreBlock(features, start, count, buffer, destination.Span.Slice(start, count));
+                var start = block * _blockRows;
+                var count = Math.Min(_blockRows, features.RowCount - start);
+                var scores = destination.Span.Slice(start, count);
+                if (_ranks is null || count < MinimumVectorRows)
+                {
+                    WalkRows(features, start, scores);
+                }
+                else if (_codeBytes == 1)
+                {
+                    ScoreBlock<byte>(_ranks, features, start, scores);
+                }
+                else
+                {
+                    ScoreBlock<ushort>(_ranks, features, start, scores);
+                }
             }
-
-            ArrayPool<double>.Shared.Return(buffer);
         });
     }
 
@@ -102,108 +153,44 @@ public sealed partial class CompiledPredictor
         }
     }
 
-    private void ScoreBlock(FeatureMatrix features, int start, int count, double[] buffer, Span<double> scores)
+    /// <summary>
+    /// Encodes a block's rows and runs the split lists over them in this thread's work space: in wide groups, and the
+    /// last rows, when at most half a wide group is left, in one-vector groups.
+    /// </summary>
+    private void ScoreBlock<T>(ThresholdRanks ranks, FeatureMatrix features, int start, Span<double> destination)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        var width = FeatureCount;
-        for (var f = 0; f < width; f++)
-        {
-            var column = features.Column(f).Slice(start, count);
-            for (var r = 0; r < count; r++)
-            {
-                buffer[(r * width) + f] = column[r];
-            }
-        }
-
+        var count = destination.Length;
+        var lanes = Vector512<T>.Count;
+        var wideRows = WideVectors * lanes;
+        var codeBytes = BlockScratch.Lines(ranks.ColumnCount * _blockRows * Unsafe.SizeOf<T>());
+        var maskBytes = _maskSlots * WideVectors * Vector512<byte>.Count;
+        var indexBytes = WideVectors * Vector512<byte>.Count;
+        var scratch = BlockScratch.ForThisThread(codeBytes + maskBytes + indexBytes + (_blockRows * sizeof(double)));
+        var codes = scratch.Slice<T>(0, ranks.ColumnCount * _blockRows);
+        var masks = scratch.Slice<Vector512<T>>(codeBytes, _maskSlots * WideVectors);
+        var index = scratch.Slice<T>(codeBytes + maskBytes, wideRows);
+        var wide = count % wideRows > wideRows / 2 ? (count + wideRows - 1) / wideRows * wideRows : count / wideRows * wideRows;
+        var narrow = count > wide ? (count - wide + lanes - 1) / lanes * lanes : 0;
+        var scores = scratch.Slice<double>(codeBytes + maskBytes + indexBytes, wide + narrow);
+        ranks.Encode(features, start, count, codes, _blockRows);
         scores.Fill(_initScore);
-        ref var rows = ref MemoryMarshal.GetArrayDataReference(buffer);
-        ref var score = ref MemoryMarshal.GetReference(scores);
-        foreach (var tree in _trees)
-        {
-            if (tree.Depth < 0)
-            {
-                for (var r = 0; r < count; r++)
-                {
-                    Unsafe.Add(ref score, r) += _leafValues[~Walk(tree.Root, ref Unsafe.Add(ref rows, r * width))];
-                }
 
-                continue;
-            }
-
-            // Eight rows at a time: eight independent walks in one loop body keep the core busy while each waits on its loads.
-            ref var nodes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_complete), tree.NodeStart);
-            ref var leaves = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_completeLeaves), tree.LeafStart - ((1 << tree.Depth) - 1));
-            var r4 = 0;
-            for (; r4 + 8 <= count; r4 += 8)
-            {
-                ref var x0 = ref Unsafe.Add(ref rows, r4 * width);
-                nint s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-                for (var level = 0; level < tree.Depth; level++)
-                {
-                    s0 = Step(ref nodes, s0, ref x0);
-                    s1 = Step(ref nodes, s1, ref Unsafe.Add(ref x0, width));
-                    s2 = Step(ref nodes, s2, ref Unsafe.Add(ref x0, 2 * width));
-                    s3 = Step(ref nodes, s3, ref Unsafe.Add(ref x0, 3 * width));
-                    s4 = Step(ref nodes, s4, ref Unsafe.Add(ref x0, 4 * width));
-                    s5 = Step(ref nodes, s5, ref Unsafe.Add(ref x0, 5 * width));
-                    s6 = Step(ref nodes, s6, ref Unsafe.Add(ref x0, 6 * width));
-                    s7 = Step(ref nodes, s7, ref Unsafe.Add(ref x0, 7 * width));
-                }
-
-                ref var at = ref Unsafe.Add(ref score, r4);
-                at += Unsafe.Add(ref leaves, s0);
-                Unsafe.Add(ref at, 1) += Unsafe.Add(ref leaves, s1);
-                Unsafe.Add(ref at, 2) += Unsafe.Add(ref leaves, s2);
-                Unsafe.Add(ref at, 3) += Unsafe.Add(ref leaves, s3);
-                Unsafe.Add(ref at, 4) += Unsafe.Add(ref leaves, s4);
-                Unsafe.Add(ref at, 5) += Unsafe.Add(ref leaves, s5);
-                Unsafe.Add(ref at, 6) += Unsafe.Add(ref leaves, s6);
-                Unsafe.Add(ref at, 7) += Unsafe.Add(ref leaves, s7);
-            }
-
-            for (var r = r4; r < count; r++)
-            {
-                Unsafe.Add(ref score, r) += WalkComplete(tree, ref Unsafe.Add(ref rows, r * width));
-            }
-        }
+        // Not codes[0]: a model without splits has no code columns, and then no split reads through this.
+        ref var first = ref MemoryMarshal.GetReference(codes);
+        ScoreGroups<T, FourVectors>(ref first, scores[..wide], masks, index);
+        ScoreGroups<T, OneVector>(ref Unsafe.Add(ref first, wide), scores[wide..], masks, index);
+        scores[..count].CopyTo(destination);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double WalkComplete(TreeEntry tree, ref double row)
+    /// <summary>Scores rows one by one on the compact layout: for a few rows, or a model beyond 16-bit codes.</summary>
+    private void WalkRows(FeatureMatrix features, int start, Span<double> scores)
     {
-        ref var nodes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_complete), tree.NodeStart);
-        nint slot = 0;
-        for (var level = 0; level < tree.Depth; level++)
+        var row = FeatureCount <= 256 ? stackalloc double[FeatureCount] : new double[FeatureCount];
+        for (var r = 0; r < scores.Length; r++)
         {
-            slot = Step(ref nodes, slot, ref row);
+            features.CopyRow(start + r, row);
+            scores[r] = PredictRaw(row);
         }
-
-        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_completeLeaves), tree.LeafStart + slot - ((1 << tree.Depth) - 1));
-    }
-
-    /// <summary>One level of a complete tree: heap slot → child slot, branch-free.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static nint Step(ref CompleteNode nodes, nint slot, ref double row)
-    {
-        ref readonly var n = ref Unsafe.Add(ref nodes, slot);
-        var x = Unsafe.Add(ref row, n.Feature);
-
-        // Not (x ≤ t) goes right; a missing x fails both comparisons and goes right only when missing does not go left.
-        var above = x > n.Threshold ? 1 : 0;
-        var below = x <= n.Threshold ? 1 : 0;
-        return (2 * slot) + 1 + ((below ^ 1) & (above | n.MissingRight));
-    }
-
-    private int Walk(int node, ref double row)
-    {
-        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
-        while (node >= 0)
-        {
-            ref readonly var n = ref Unsafe.Add(ref nodes, node);
-            var x = Unsafe.Add(ref row, n.Feature);
-            var goLeft = (x <= n.Threshold) | (double.IsNaN(x) & n.DefaultLeft);
-            node = goLeft ? n.Left : n.Right;
-        }
-
-        return node;
     }
 }

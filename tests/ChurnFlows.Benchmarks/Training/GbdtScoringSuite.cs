@@ -7,7 +7,8 @@ namespace ChurnFlows.Benchmarks.Training;
 /// <summary>
 /// A quick check of scoring alone: trains the benchmark's GBDT (100 trees, depth 6) once on the
 /// 100k-row sample CSV, then measures batch scoring throughput and single-row latency with reasons.
-/// Usage: <c>gbdt-scoring [CSV] [--explain-loop[=N] | --score-loop=N | --fit-loop=N [--fit-threads=T]]</c>.
+/// Usage: <c>gbdt-scoring [CSV] [--explain-loop[=N] | --score-loop=N | --fit-loop=N [--fit-threads=T]]</c>;
+/// <c>--served [--score-loop=N]</c> measures a model like the served one instead (<see cref="ServedModelScoring"/>).
 /// </summary>
 public sealed class GbdtScoringSuite : IBenchmarkSuite
 {
@@ -21,6 +22,11 @@ public sealed class GbdtScoringSuite : IBenchmarkSuite
     public Task<int> RunAsync(string[] args)
     {
         var csv = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? PeerScripts.SampleCsv(100_000);
+        if (args.Contains("--served"))
+        {
+            return Task.FromResult(ServedModelScoring.Run(csv, args));
+        }
+
         var (trainData, testData, pipeline, train, test) = ChurnBenchmarkData.Load(csv);
         if (args.FirstOrDefault(a => a.StartsWith("--fit-loop=", StringComparison.Ordinal)) is { } fitLoop)
         {
