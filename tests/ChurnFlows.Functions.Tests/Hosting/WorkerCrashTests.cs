@@ -34,6 +34,7 @@ public class WorkerCrashTests
         };
         var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
         await using var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "crashtest" });
+        await hub.CreateIfNotExistsAsync(); // the test starts the ingestion itself, maybe before the app has created the hub
         var lifecycle = new LifecycleServices(account, new DurableTaskClient(hub));
         await lifecycle.CreateIfNotExistsAsync();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -22,7 +23,9 @@ public sealed class DurableManagementEndpointsTests(ManagementAppFixture app) : 
 
     private async Task<JsonElement> StatusWhenAsync(string statusUri, Func<JsonElement, bool> done)
     {
-        for (var i = 0; i < 200; i++)
+        // Generous: the app's worker starts once its storage answers, which on a loaded machine takes seconds.
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
             var response = await _client.GetAsync(statusUri);
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
