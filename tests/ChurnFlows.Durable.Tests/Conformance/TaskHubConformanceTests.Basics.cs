@@ -102,6 +102,7 @@ public abstract partial class TaskHubConformanceTests
     {
         // Two clients that create one id at the same moment can both find it absent and both send a start.
         ExecutionStartedEvent Rival(string id, string executionId) => new(Clock.GetUtcNow().UtcDateTime, "Hello", id, executionId, null);
+        await RunAsync("Hello"); // the worker is up (a hub with partitions owns them) before it stops
         await Worker.StopAsync(CancellationToken.None);
         await Worker.DisposeAsync();
         var id = await Client.ScheduleNewOrchestrationInstanceAsync("WaitEvent", null, new StartOrchestrationOptions("raced"));

@@ -3,6 +3,7 @@ using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.Hub;
 using ChurnFlows.Durable.Worker;
 using ChurnFlows.Functions.Hosting;
+using ChurnFlows.TestKit;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -81,20 +82,20 @@ public static class FunctionsApp
     }
 }
 
-/// <summary>A class fixture hosting one app for all tests of a class.</summary>
+/// <summary>A class fixture hosting one app for all tests of a class, on the test run's Azurite (never on development storage's fixed ports).</summary>
 public abstract class AppFixture : IAsyncLifetime
 {
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
 
-    protected abstract WebApplicationFactory<Program> CreateFactory();
+    /// <summary>Creates the app; <paramref name="storageConnectionString"/> is the setting for <c>AzureWebJobsStorage</c>.</summary>
+    protected abstract WebApplicationFactory<Program> CreateFactory(string storageConnectionString);
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        Factory = CreateFactory();
+        Factory = CreateFactory((await AzuriteFixture.GetAsync()).ConnectionString);
         Client = Factory.CreateClient();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()

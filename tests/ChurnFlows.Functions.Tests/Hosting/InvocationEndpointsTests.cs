@@ -12,8 +12,8 @@ public sealed class HostModeAppFixture : AppFixture
 {
     public InvocationRecorder Recorder => Factory.Services.GetRequiredService<InvocationRecorder>();
 
-    protected override WebApplicationFactory<Program> CreateFactory() => FunctionsApp.Create(
-        new Dictionary<string, string?> { ["ChurnFlows:HostMode"] = "FunctionsHost" },
+    protected override WebApplicationFactory<Program> CreateFactory(string storageConnectionString) => FunctionsApp.Create(
+        new Dictionary<string, string?> { ["ChurnFlows:HostMode"] = "FunctionsHost", ["AzureWebJobsStorage"] = storageConnectionString },
         table => table
             .AddTimer<RecordingHandler>("DriftTimer", "0 0 * * * *")
             .AddBlob<RecordingHandler>("IngestBlob", "churn-incoming/drops/{name}")

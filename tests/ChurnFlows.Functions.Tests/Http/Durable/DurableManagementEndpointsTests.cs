@@ -11,8 +11,8 @@ namespace ChurnFlows.Functions.Tests.Http.Durable;
 /// <summary>The app standalone with an in-memory hub and the test orchestrations (Echo, AwaitApproval, Fail).</summary>
 public sealed class ManagementAppFixture : AppFixture
 {
-    protected override WebApplicationFactory<Program> CreateFactory() =>
-        FunctionsApp.Create(new Dictionary<string, string?> { ["ChurnFlows:HostMode"] = "Standalone" });
+    protected override WebApplicationFactory<Program> CreateFactory(string storageConnectionString) =>
+        FunctionsApp.Create(new Dictionary<string, string?> { ["ChurnFlows:HostMode"] = "Standalone", ["AzureWebJobsStorage"] = storageConnectionString });
 }
 
 public sealed class DurableManagementEndpointsTests(ManagementAppFixture app) : IClassFixture<ManagementAppFixture>
