@@ -12,7 +12,8 @@ namespace ChurnFlows.Functions.Hosting;
 /// OpenTelemetry for the app: traces and metrics of ASP.NET Core, of the durable engine
 /// (<see cref="DurableTelemetry"/>) and of serving (meter <see cref="MeterName"/>: predictions by model
 /// version and stage, batch sizes). Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; otherwise
-/// collected in process only (no exporter, negligible cost).
+/// the app registers no collector (a span recorded per request with nowhere to send it is work for nothing on the
+/// hot path), and the meters and activity sources stay readable by in-process listeners and <c>dotnet-counters</c>.
 /// </summary>
 public static class ChurnFlowsTelemetry
 {
@@ -26,18 +27,20 @@ public static class ChurnFlowsTelemetry
     public static void CountPredictions(string modelVersion, ModelStage modelStage, string route, int count) =>
         Predictions.Add(count, new KeyValuePair<string, object?>("model_version", modelVersion), new KeyValuePair<string, object?>("model_stage", modelStage.ToString()), new KeyValuePair<string, object?>("route", route));
 
-    /// <summary>Adds tracing and metrics, with the OTLP exporter when an endpoint is configured.</summary>
+    /// <summary>Adds tracing and metrics exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured; otherwise adds nothing.</summary>
     public static WebApplicationBuilder AddChurnFlowsTelemetry(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var telemetry = builder.Services.AddOpenTelemetry()
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("churnflows", serviceVersion: typeof(ChurnFlowsTelemetry).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource(DurableTelemetry.Name))
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(DurableTelemetry.Name, MeterName));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            telemetry.UseOtlpExporter();
-        }
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(DurableTelemetry.Name, MeterName))
+            .UseOtlpExporter();
 
         return builder;
     }
