@@ -111,7 +111,7 @@ public sealed partial class CustomerRecordReader
             case ColumnKind.Boolean:
                 return ValueParser.TryParseBinary(text, out value) ? null : $"'{text}' is not one of true/false, yes/no, 1/0";
             case ColumnKind.Categorical:
-                value = _lookups[input]?.Encode(text) ?? double.NaN;
+                value = _vocabularies[input]?.Encode(text) ?? double.NaN;
                 return null;
             default:
                 return "this field cannot be scored";

@@ -61,17 +61,17 @@ public sealed partial class CustomerRecordReader
 
     private double EncodeText(int input, ReadOnlySpan<byte> body, in RawJsonValue value)
     {
-        if (_lookups[input] is not { } lookup)
+        if (_vocabularies[input] is not { } vocabulary)
         {
             return double.NaN;
         }
 
         if (value.Escaped)
         {
-            return lookup.Encode(value.Unescape(body));
+            return vocabulary.Encode(value.Unescape(body));
         }
 
-        WithChars(body.Slice(value.Start, value.Length), lookup, static (chars, lookup) => (true, lookup.Encode(chars)), out var code);
+        WithChars(body.Slice(value.Start, value.Length), vocabulary, static (chars, vocabulary) => (true, vocabulary.Encode(chars)), out var code);
         return code;
     }
 

@@ -18,7 +18,6 @@ public sealed partial class CustomerRecordReader
     private readonly IReadOnlyList<string> _inputColumns;
     private readonly ColumnSchema[] _columns;
     private readonly CategoryVocabulary?[] _vocabularies;
-    private readonly CategoryLookup?[] _lookups;
     private readonly string? _idColumn;
 
     /// <summary>Creates a reader for a model's schema and fitted pipeline.</summary>
@@ -29,7 +28,6 @@ public sealed partial class CustomerRecordReader
         _inputColumns = pipeline.InputColumns;
         _columns = [.. _inputColumns.Select(c => schema.Find(c) ?? throw new ArgumentException($"The pipeline's input '{c}' is not in the schema.", nameof(pipeline)))];
         _vocabularies = [.. _inputColumns.Select(pipeline.VocabularyOf)];
-        _lookups = [.. _vocabularies.Select(v => v is null ? null : new CategoryLookup(v))];
         _idColumn = schema.Columns.FirstOrDefault(c => c.Kind == ColumnKind.Id)?.Name;
     }
 

@@ -106,12 +106,14 @@ public static class JsonBatchReader
                 RawJsonValue.Read(ref reader, ref values[slot]);
             }
 
-            var model = models.RoutesToStaging(CustomerRecordReader.ReadId(body, values[_columns.IdSlot(0)])) ? 1 : 0;
+            var productionId = CustomerRecordReader.ReadId(body, values[_columns.IdSlot(0)]);
+            var model = models.RoutesToStaging(productionId) ? 1 : 0;
             var modelReader = Batch.Models[model].Reader;
             var inputs = _inputs.AsSpan(0, modelReader.InputColumns.Count);
             if (modelReader.Read(body, values, _columns.InputSlots(model), inputs, errors, row) && errors.Count == 0)
             {
-                Batch.Add(model, CustomerRecordReader.ReadId(body, values[_columns.IdSlot(model)]), inputs);
+                var id = _columns.IdSlot(model) == _columns.IdSlot(0) ? productionId : CustomerRecordReader.ReadId(body, values[_columns.IdSlot(model)]);
+                Batch.Add(model, id, inputs);
             }
         }
     }

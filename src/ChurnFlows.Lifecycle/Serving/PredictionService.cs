@@ -26,14 +26,6 @@ public static class PredictionService
         return errors.Count > before ? null : Predict(model, id, inputs, log, explain);
     }
 
-    /// <summary>Scores one customer already read (a CSV batch row); see the JSON overload for logging and reasons.</summary>
-    public static PredictionResult Predict(ServingModel model, CustomerInputs customer, PredictionLogger? log = null, bool explain = true)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(customer);
-        return Predict(model, customer.Id, customer.Inputs, log, explain);
-    }
-
     private static PredictionResult Predict(ServingModel model, string? id, ReadOnlySpan<double> inputs, PredictionLogger? log, bool explain)
     {
         var pipeline = model.Artifact.Pipeline;

@@ -31,5 +31,5 @@ public sealed class ServingModels
 
     /// <summary>The model that scores <paramref name="customer"/>: Staging for the canary share of customers, Production otherwise.</summary>
     public ServingModel For(JsonElement customer) =>
-        Staging is { } staging && _router.RoutesToStaging(Production.Reader.ReadId(customer)) ? staging : Production;
+        RoutesToStaging(Production.Reader.ReadId(customer)) ? Staging! : Production;
 }

@@ -103,7 +103,7 @@ public sealed record FeaturePipeline
 
     /// <summary>
     /// Computes one row's features from its input values (in <see cref="InputColumns"/> order; a
-    /// categorical input as its <see cref="CategoryVocabulary.Encode"/> code) into
+    /// categorical input as its <see cref="CategoryVocabulary.Encode(string)"/> code) into
     /// <paramref name="features"/>; allocation-free, for serving.
     /// </summary>
     public void TransformRow(ReadOnlySpan<double> inputs, Span<double> features)
