@@ -24,8 +24,13 @@ public static class ChurnFlowsTelemetry
     private static readonly Counter<long> Predictions = Meter.CreateCounter<long>("churnflows.predictions", "{prediction}", "Customers scored, by model version and route.");
 
     /// <summary>Counts <paramref name="count"/> customers scored by <paramref name="modelVersion"/> in <paramref name="modelStage"/> through <paramref name="route"/>.</summary>
-    public static void CountPredictions(string modelVersion, ModelStage modelStage, string route, int count) =>
-        Predictions.Add(count, new KeyValuePair<string, object?>("model_version", modelVersion), new KeyValuePair<string, object?>("model_stage", modelStage.ToString()), new KeyValuePair<string, object?>("route", route));
+    public static void CountPredictions(string modelVersion, ModelStage modelStage, string route, int count)
+    {
+        if (Predictions.Enabled)
+        {
+            Predictions.Add(count, new KeyValuePair<string, object?>("model_version", modelVersion), new KeyValuePair<string, object?>("model_stage", modelStage.ToString()), new KeyValuePair<string, object?>("route", route));
+        }
+    }
 
     /// <summary>Adds tracing and metrics exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured; otherwise adds nothing.</summary>
     public static WebApplicationBuilder AddChurnFlowsTelemetry(this WebApplicationBuilder builder)

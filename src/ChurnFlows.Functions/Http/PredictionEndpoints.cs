@@ -33,31 +33,36 @@ public static class PredictionEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<PredictionResult>, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
+    private static async Task<Results<PredictionAnswer, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
-        var (body, problem) = await HttpProblems.ReadJsonAsync(request, MaxSingleBodyBytes, cancellationToken);
+        var (body, problem) = await HttpProblems.ReadBytesAsync(request, MaxSingleBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        using (body)
+        // Read straight from the UTF-8 body; the body's JSON is judged before the models are.
+        var models = await canary.GetModelsAsync(cancellationToken);
+        var errors = new List<FieldError>();
+        var read = JsonCustomerReader.Read(body!.Value.Span, models, errors);
+        if (read.Malformed is { } malformed)
         {
-            var models = await canary.GetModelsAsync(cancellationToken);
-            if (models is null)
-            {
-                return NoModel();
-            }
-
-            var errors = new List<FieldError>();
-            var result = PredictionService.Predict(models.For(body!.RootElement), body.RootElement, errors, log: log, explain: reasons ?? true);
-            if (result is not null)
-            {
-                ChurnFlowsTelemetry.CountPredictions(result.ModelVersion, result.ModelStage, "single", 1);
-            }
-
-            return result is null ? HttpProblems.Invalid(errors) : TypedResults.Ok(result);
+            return HttpProblems.Malformed(malformed);
         }
+
+        if (models is null)
+        {
+            return NoModel();
+        }
+
+        if (read.Customer is not { } customer)
+        {
+            return HttpProblems.Invalid(errors);
+        }
+
+        var result = PredictionService.Predict(customer, log, reasons ?? true);
+        ChurnFlowsTelemetry.CountPredictions(result.ModelVersion, result.ModelStage, "single", 1);
+        return new PredictionAnswer(result);
     }
 
     private static async Task<Results<BatchAnswer, ProblemHttpResult, ValidationProblem>> PredictBatchAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)

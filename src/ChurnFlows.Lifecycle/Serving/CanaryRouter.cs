@@ -24,6 +24,7 @@ public sealed class CanaryRouter
 
     private readonly ModelCache _models;
     private long _anonymous = -1;
+    private ServingColumns? _columns;
 
     /// <summary>Creates a router over <paramref name="models"/> sending <paramref name="canaryPercent"/> (0–100; 0 = off) percent to Staging.</summary>
     public CanaryRouter(ModelCache models, int canaryPercent)
@@ -53,6 +54,20 @@ public sealed class CanaryRouter
 
         var staging = CanaryPercent > 0 ? await _models.GetStagingAsync(cancellationToken).ConfigureAwait(false) : null;
         return new ServingModels(production, staging, this);
+    }
+
+    /// <summary>The columns of <paramref name="production"/> and <paramref name="staging"/>, laid out again only when a swap changed the pair.</summary>
+    internal ServingColumns ColumnsFor(ServingModel production, ServingModel? staging)
+    {
+        ReadOnlySpan<CustomerRecordReader> readers = staging is null ? [production.Reader] : [production.Reader, staging.Reader];
+        var columns = Volatile.Read(ref _columns);
+        if (columns is null || !columns.IsFor(readers))
+        {
+            columns = new ServingColumns(readers.ToArray());
+            Volatile.Write(ref _columns, columns);
+        }
+
+        return columns;
     }
 
     /// <summary>Whether a customer with <paramref name="customerId"/> (null or empty: no id) belongs to the canary share.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ChurnFlows.Lifecycle.Monitoring;
 using ChurnFlows.ML.Data;
 
@@ -11,27 +10,19 @@ public static class PredictionService
     public const int MaxBatchSize = 10_000;
 
     /// <summary>
-    /// Scores one customer; problems with the request are returned in <paramref name="errors"/> (and the
-    /// result is null). A served prediction is queued on <paramref name="log"/> for drift monitoring.
-    /// Reasons cost far more than the score (TreeSHAP walks every tree path), so callers that only need the
-    /// score pass <paramref name="explain"/> false and get an empty <see cref="PredictionResult.TopReasons"/>.
+    /// Scores one customer read by <see cref="JsonCustomerReader"/>, with the model it was routed to, and
+    /// queues the prediction on <paramref name="log"/> for drift monitoring. Reasons cost far more than the
+    /// score (TreeSHAP walks every tree path), so callers that only need the score pass
+    /// <paramref name="explain"/> false and get an empty <see cref="PredictionResult.TopReasons"/>.
     /// </summary>
-    public static PredictionResult? Predict(ServingModel model, JsonElement customer, List<FieldError> errors, string prefix = "", PredictionLogger? log = null, bool explain = true)
+    public static PredictionResult Predict(RoutedCustomer customer, PredictionLogger? log = null, bool explain = true)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(errors);
-        Span<double> inputs = stackalloc double[model.Artifact.Pipeline.InputColumns.Count];
-        var before = errors.Count;
-        var id = model.Reader.Read(customer, inputs, errors, prefix);
-        return errors.Count > before ? null : Predict(model, id, inputs, log, explain);
-    }
-
-    private static PredictionResult Predict(ServingModel model, string? id, ReadOnlySpan<double> inputs, PredictionLogger? log, bool explain)
-    {
+        ArgumentNullException.ThrowIfNull(customer);
+        var model = customer.Model;
         var pipeline = model.Artifact.Pipeline;
         var features = new double[pipeline.Features.Count];
-        pipeline.TransformRow(inputs, features);
-        return Answer(model, id, model.Artifact.Model.PredictProbability(features), features, log, explain);
+        pipeline.TransformRow(customer.Inputs, features);
+        return Answer(model, customer.Id, model.Artifact.Model.PredictProbability(features), features, log, explain);
     }
 
     /// <summary>

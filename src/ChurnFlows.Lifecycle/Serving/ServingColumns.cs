@@ -5,9 +5,10 @@ namespace ChurnFlows.Lifecycle.Serving;
 
 /// <summary>
 /// The columns the models of one request read, each given one slot: the union of the Production and Staging
-/// models' inputs and id columns. A batch row's values are read once into these slots, then each row is
-/// converted by the model it is routed to (the two schemas may differ). Slot <see cref="Count"/> is never
-/// filled and stands for a column a model does not have.
+/// models' inputs and id columns. A customer's values are read once into these slots, then converted by the
+/// model it is routed to (the two schemas may differ). Slot <see cref="Count"/> is never filled and stands
+/// for a column a model does not have. Built once per pair of served models (see
+/// <see cref="ServingModels.Columns"/>) and shared by every request they serve.
 /// </summary>
 internal sealed class ServingColumns
 {
@@ -16,10 +17,15 @@ internal sealed class ServingColumns
     private readonly int[][] _inputSlots;
     private readonly int[] _idSlots;
 
-    /// <summary>Lays out the columns of <paramref name="models"/> (index 0 Production, 1 Staging).</summary>
-    public ServingColumns(ServingModels models)
+    // The slot last matched at each property position. Clients write every object's properties in the same
+    // order, so this hint spares the scan over all names. Requests share it without locks: an int is written
+    // whole, and a stale hint only costs that scan.
+    private readonly int[] _hints;
+
+    /// <summary>Lays out the columns of <paramref name="readers"/> (index 0 Production, 1 Staging).</summary>
+    public ServingColumns(IReadOnlyList<CustomerRecordReader> readers)
     {
-        var readers = models.Staging is { } staging ? new[] { models.Production.Reader, staging.Reader } : [models.Production.Reader];
+        Readers = readers;
         var names = new List<string>();
         int SlotOf(string name)
         {
@@ -41,7 +47,12 @@ internal sealed class ServingColumns
         {
             _idSlots[m] = _idSlots[m] < 0 ? _names.Length : _idSlots[m];
         }
+
+        _hints = [.. Enumerable.Range(0, _names.Length + 16)];
     }
+
+    /// <summary>Gets the readers of the models, in model order (0 Production, 1 Staging).</summary>
+    public IReadOnlyList<CustomerRecordReader> Readers { get; }
 
     /// <summary>Gets how many columns have a slot.</summary>
     public int Count => _names.Length;
@@ -55,18 +66,50 @@ internal sealed class ServingColumns
     /// <summary>The slot of the column named <paramref name="name"/>, or -1.</summary>
     public int SlotOf(string name) => Array.IndexOf(_names, name);
 
-    /// <summary>
-    /// The slot of the property name the reader stands on, or -1: <paramref name="guess"/> is tried first
-    /// (clients write every object's properties in the same order), then every slot. Escaped names compare
-    /// unescaped, as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> does.
-    /// </summary>
-    public int Match(ref Utf8JsonReader reader, int guess)
+    /// <summary>Whether these are the columns of exactly <paramref name="readers"/>.</summary>
+    public bool IsFor(ReadOnlySpan<CustomerRecordReader> readers)
     {
+        if (readers.Length != Readers.Count)
+        {
+            return false;
+        }
+
+        for (var m = 0; m < readers.Length; m++)
+        {
+            if (!ReferenceEquals(readers[m], Readers[m]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The slot of the property name the reader stands on, the <paramref name="position"/>-th of its object,
+    /// or -1: the slot matched at that position before is tried first, then every slot. Escaped names
+    /// compare unescaped, as a parsed document's property lookup does.
+    /// </summary>
+    public int Match(ref Utf8JsonReader reader, int position)
+    {
+        var hinted = position < _hints.Length;
+        var guess = hinted ? _hints[position] : -1;
         if ((uint)guess < (uint)_utf8Names.Length && reader.ValueTextEquals(_utf8Names[guess]))
         {
             return guess;
         }
 
+        var slot = Scan(ref reader);
+        if (hinted && slot >= 0)
+        {
+            _hints[position] = slot;
+        }
+
+        return slot;
+    }
+
+    private int Scan(ref Utf8JsonReader reader)
+    {
         if (!reader.ValueIsEscaped)
         {
             var name = reader.ValueSpan;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ChurnFlows.Lifecycle.Serving;
 
 /// <summary>
@@ -29,7 +27,9 @@ public sealed class ServingModels
     /// </summary>
     public bool RoutesToStaging(string? productionId) => Staging is not null && _router.RoutesToStaging(productionId);
 
-    /// <summary>The model that scores <paramref name="customer"/>: Staging for the canary share of customers, Production otherwise.</summary>
-    public ServingModel For(JsonElement customer) =>
-        RoutesToStaging(Production.Reader.ReadId(customer)) ? Staging! : Production;
+    /// <summary>Gets the model at <paramref name="index"/>: 0 is Production, 1 the canary's Staging model.</summary>
+    internal ServingModel this[int index] => index == 0 ? Production : Staging ?? throw new ArgumentOutOfRangeException(nameof(index), "There is no Staging model.");
+
+    /// <summary>Gets the columns these models read, laid out once for the pair and shared by their requests.</summary>
+    internal ServingColumns Columns => _router.ColumnsFor(Production, Staging);
 }

@@ -20,6 +20,9 @@ public class ServedModelFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>Gets the app's services.</summary>
+    public IServiceProvider Services => _factory.Services;
+
     /// <summary>The data the served model is trained on.</summary>
     protected virtual TabularDataset TrainingData() => SyntheticChurnGenerator.Generate(new() { Rows = 5_000, Seed = 11 });
 

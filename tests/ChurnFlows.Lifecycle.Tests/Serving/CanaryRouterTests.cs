@@ -101,7 +101,7 @@ public class CanaryRouterTests
         var models = await new CanaryRouter(cache, 0).GetModelsAsync();
 
         Assert.Null(models!.Staging);
-        Assert.All(Customers.Take(2_000), c => Assert.Equal(production, models.For(Customer(c)).Artifact.Version));
+        Assert.All(Customers.Take(2_000), c => Assert.Equal(production, Read(models, c).Model.Artifact.Version));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public class CanaryRouterTests
         var log = new PredictionLogger(new PredictionLogStore(logs.Client), "canary-test", flushInterval: TimeSpan.FromHours(1));
         var models = (await new CanaryRouter(cache, 30).GetModelsAsync())!;
 
-        var results = Customers.Take(1_000).Select(c => PredictionService.Predict(models.For(Customer(c)), Customer(c), [], log: log, explain: false)!).ToList();
+        var results = Customers.Take(1_000).Select(c => PredictionService.Predict(Read(models, c), log, explain: false)).ToList();
         await log.DisposeAsync();
 
         var canary = results.Where(r => r.ModelStage == ModelStage.Staging).ToList();
@@ -142,7 +142,15 @@ public class CanaryRouterTests
         return new CanaryRouter(new ModelCache(store, new ModelRegistry(account.TableServiceClient.GetTableClient("unused"), store), TimeSpan.FromMinutes(1)), percent);
     }
 
-    private static JsonElement Customer(string id) => JsonSerializer.SerializeToElement(new Dictionary<string, object>
+    private static RoutedCustomer Read(ServingModels models, string id)
+    {
+        var errors = new List<FieldError>();
+        var read = JsonCustomerReader.Read(Customer(id), models, errors);
+        Assert.Empty(errors);
+        return read.Customer!;
+    }
+
+    private static byte[] Customer(string id) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
     {
         ["customer_id"] = id,
         ["signup_date"] = "2023-01-15",

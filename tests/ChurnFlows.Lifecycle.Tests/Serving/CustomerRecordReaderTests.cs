@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using ChurnFlows.Lifecycle.Serving;
 using ChurnFlows.ML.Data;
@@ -14,11 +15,12 @@ public class CustomerRecordReaderTests
 
     private static (double[] Inputs, List<FieldError> Errors) ReadJson(string json)
     {
-        var inputs = new double[Pipeline.InputColumns.Count];
         var errors = new List<FieldError>();
-        using var document = JsonDocument.Parse(json);
-        Reader.Read(document.RootElement, inputs, errors, "[4].");
-        return (inputs, errors);
+        var body = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(body);
+        reader.Read();
+        new CustomerObjectReader(new ServingColumns([Reader]), _ => false).Read(body, ref reader, errors, row: 4, out _, out _, out var inputs);
+        return (inputs.ToArray(), errors);
     }
 
     [Theory]

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.Hub;
 using ChurnFlows.Lifecycle.Registry;
@@ -32,7 +32,7 @@ public class UserSchemaServingTests
             await store.SaveAsync(artifact);
             await store.PromoteAsync(artifact.Version);
             using var cache = new ModelCache(store, services.Registry, TimeSpan.FromMinutes(1));
-            var served = (await cache.GetAsync())!;
+            var served = (await new CanaryRouter(cache, 0).GetModelsAsync())!;
 
             var trial = Score(served, "\"trial\"");
             var business = Score(served, "\"business\"");
@@ -42,7 +42,7 @@ public class UserSchemaServingTests
             Assert.Contains(trial.TopReasons, r => r.Feature == "plan" && r.Category == "trial" && r.Contribution > 0);
             Assert.Contains(business.TopReasons, r => r.Feature == "plan" && r.Category == "business" && r.Contribution < 0);
             Assert.InRange(unseen.Probability, business.Probability, trial.Probability);
-            Assert.Equal("plan", Assert.Single(served.Artifact.Pipeline.Vocabularies).Column);
+            Assert.Equal("plan", Assert.Single(served.Production.Artifact.Pipeline.Vocabularies).Column);
         }
         finally
         {
@@ -50,12 +50,11 @@ public class UserSchemaServingTests
         }
     }
 
-    private static PredictionResult Score(ServingModel model, string plan)
+    private static PredictionResult Score(ServingModels models, string plan)
     {
-        using var customer = JsonDocument.Parse($$"""{"account":"X1","plan":{{plan}},"tenure_months":12,"monthly_fee":30}""");
         var errors = new List<FieldError>();
-        var result = PredictionService.Predict(model, customer.RootElement, errors);
+        var read = JsonCustomerReader.Read(Encoding.UTF8.GetBytes($$"""{"account":"X1","plan":{{plan}},"tenure_months":12,"monthly_fee":30}"""), models, errors);
         Assert.Empty(errors);
-        return result!;
+        return PredictionService.Predict(read.Customer!);
     }
 }

@@ -8,16 +8,10 @@ namespace ChurnFlows.Lifecycle.Serving;
 
 public sealed partial class CustomerRecordReader
 {
-    /// <summary>Gets the pipeline's input columns, in the order the reader fills inputs.</summary>
-    internal IReadOnlyList<string> InputColumns => _inputColumns;
-
-    /// <summary>Gets the schema's id column, or null.</summary>
-    internal string? IdColumn => _idColumn;
-
     /// <summary>
-    /// Fills <paramref name="inputs"/> from a customer's property values read from <paramref name="body"/>
-    /// (input <c>i</c> from <c>values[slots[i]]</c>), with the same rules and problem texts as reading a
-    /// <see cref="JsonElement"/>; problems are named <c>[row].field</c>. Returns whether the row is clean.
+    /// Fills <paramref name="inputs"/> from a customer's property values read from the UTF-8 JSON
+    /// <paramref name="body"/> (input <c>i</c> from <c>values[slots[i]]</c>); problems are named by
+    /// <see cref="FieldName"/> for <paramref name="row"/>. Returns whether the customer is clean.
     /// </summary>
     internal bool Read(ReadOnlySpan<byte> body, ReadOnlySpan<RawJsonValue> values, ReadOnlySpan<int> slots, Span<double> inputs, List<FieldError> errors, int row)
     {
@@ -44,7 +38,7 @@ public sealed partial class CustomerRecordReader
             };
             if (problem is not null)
             {
-                errors.Add(new FieldError($"[{row}].{_inputColumns[i]}", problem));
+                errors.Add(new FieldError(FieldName(row, _inputColumns[i]), problem));
                 clean = false;
             }
         }
@@ -52,7 +46,7 @@ public sealed partial class CustomerRecordReader
         return clean;
     }
 
-    /// <summary>The id in <paramref name="value"/> when it is a string, as <see cref="ReadId(JsonElement)"/> returns it.</summary>
+    /// <summary>The customer id in <paramref name="value"/> when it is a string (unescaped), or null.</summary>
     internal static string? ReadId(ReadOnlySpan<byte> body, in RawJsonValue value) =>
         value.Token != JsonTokenType.String ? null : value.Escaped ? value.Unescape(body) : Encoding.UTF8.GetString(body.Slice(value.Start, value.Length));
 
