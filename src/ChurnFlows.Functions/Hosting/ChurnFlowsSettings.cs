@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChurnFlows.Lifecycle;
+using ChurnFlows.Lifecycle.Serving;
 
 namespace ChurnFlows.Functions.Hosting;
 
@@ -41,6 +42,9 @@ public sealed record ChurnFlowsSettings
     /// <summary>Gets how often buffered prediction logs are written.</summary>
     public TimeSpan PredictionLogFlushInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Gets the rate (predictions a second, per process) above which the prediction log samples with weights; 0 logs every prediction.</summary>
+    public int PredictionLogMaxPerSecond { get; init; } = PredictionLogger.DefaultMaxPerSecond;
+
     /// <summary>Gets the lifecycle's settings (<c>ChurnFlows:Lifecycle</c>).</summary>
     public LifecycleOptions Lifecycle { get; init; } = new();
 
@@ -71,6 +75,7 @@ public sealed record ChurnFlowsSettings
             MaxConcurrentActivities = Int(section, "MaxConcurrentActivities", defaults.MaxConcurrentActivities, 1, 1024),
             ModelRefreshInterval = TimeSpan.FromSeconds(Int(section, "ModelRefreshSeconds", 5, 1, 3600)),
             PredictionLogFlushInterval = TimeSpan.FromSeconds(Int(section, "PredictionLogFlushSeconds", 2, 1, 3600)),
+            PredictionLogMaxPerSecond = Int(section, "PredictionLogMaxPerSecond", PredictionLogger.DefaultMaxPerSecond, 0, 10_000_000),
             CanaryPercent = Int(section, "Serving:CanaryPercent", defaults.CanaryPercent, 0, 100),
             Lifecycle = lifecycle,
         };

@@ -29,7 +29,7 @@ public static class LifecycleHosting
         services.AddSingleton(sp => new LifecycleServices(sp.GetRequiredService<StorageAccount>(), sp.GetRequiredService<DurableTaskClient>(), settings.Lifecycle));
         services.AddSingleton(sp => new ModelCache(sp.GetRequiredService<LifecycleServices>().Models, sp.GetRequiredService<LifecycleServices>().Registry, settings.ModelRefreshInterval));
         services.AddSingleton(sp => new CanaryRouter(sp.GetRequiredService<ModelCache>(), settings.CanaryPercent));
-        services.AddSingleton(sp => new PredictionLogger(sp.GetRequiredService<LifecycleServices>().Predictions, $"{Environment.MachineName}-{Environment.ProcessId}", flushInterval: settings.PredictionLogFlushInterval));
+        services.AddSingleton(sp => new PredictionLogger(sp.GetRequiredService<LifecycleServices>().Predictions, $"{Environment.MachineName}-{Environment.ProcessId}", flushInterval: settings.PredictionLogFlushInterval, maxPerSecond: settings.PredictionLogMaxPerSecond));
         services.AddSingleton(sp => new DurableTaskWorker(
             sp.GetRequiredService<ITaskHub>(),
             new DurableTaskRegistry().AddLifecycle(sp.GetRequiredService<LifecycleServices>()),

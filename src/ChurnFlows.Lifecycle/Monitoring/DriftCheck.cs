@@ -4,7 +4,7 @@ namespace ChurnFlows.Lifecycle.Monitoring;
 
 /// <summary>What one drift check found, and whether it asks for a retrain.</summary>
 /// <param name="ModelVersion">The Production model checked (null: none yet).</param>
-/// <param name="Predictions">Predictions logged for it in the window.</param>
+/// <param name="Predictions">Predictions it served in the window, as the log stands for them (a sampled entry counts its weight).</param>
 /// <param name="DriftedFeatures">Features whose PSI or KS passed the drift thresholds.</param>
 /// <param name="PredictionPsi">PSI of the predicted probabilities against the holdout's, if measured.</param>
 /// <param name="ModelAgeDays">Days since the model was trained.</param>
@@ -15,7 +15,7 @@ namespace ChurnFlows.Lifecycle.Monitoring;
 /// <param name="Features">Per-feature PSI and KS.</param>
 public sealed record DriftCheck(
     string? ModelVersion,
-    int Predictions,
+    long Predictions,
     IReadOnlyList<string> DriftedFeatures,
     double? PredictionPsi,
     double ModelAgeDays,

@@ -30,7 +30,8 @@ public sealed class DriftMonitor(LifecycleServices services)
 
         var report = Compare(model, logged, settings);
         var drifted = report.DriftedFeatures.ToList();
-        if (logged.Count >= settings.MinimumPredictions && drifted.Count >= settings.MinimumDriftedFeatures)
+        var served = logged.Sum(e => (long)Math.Max(1, e.Weight));
+        if (served >= settings.MinimumPredictions && drifted.Count >= settings.MinimumDriftedFeatures)
         {
             triggers.Add(Text($"feature drift in {drifted.Count} feature(s): {string.Join(", ", report.Features.Where(f => f.Severity == "drift").Select(f => Text($"{f.Feature} (PSI {f.Psi:F2}, KS {f.Ks:F2})")))}"));
         }
@@ -54,7 +55,7 @@ public sealed class DriftMonitor(LifecycleServices services)
             triggers.Add(Text($"ROC-AUC on {labelled} labelled outcomes is {a:F3} (minimum {settings.MinimumLabelledAreaUnderRocCurve:F2})"));
         }
 
-        return new DriftCheck(version, logged.Count, drifted, report.Prediction?.Psi, age, newer, labelled, auc, triggers, report.Features);
+        return new DriftCheck(version, served, drifted, report.Prediction?.Psi, age, newer, labelled, auc, triggers, report.Features);
     }
 
     private static DriftReport Compare(ModelArtifact model, List<PredictionLogEntry> logged, DriftMonitorSettings settings)
@@ -73,7 +74,8 @@ public sealed class DriftMonitor(LifecycleServices services)
 
         var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };
         var predictions = logged.Select(e => e.Probability).ToArray();
-        return DriftDetector.Compare(model.ReferenceHistograms, new FeatureMatrix(names, columns), options, model.PredictionHistogram, predictions);
+        var weights = logged.Select(e => Math.Max(1, e.Weight)).ToArray();
+        return DriftDetector.Compare(model.ReferenceHistograms, new FeatureMatrix(names, columns), options, model.PredictionHistogram, predictions, weights);
     }
 
     private async Task<(int Count, double? Auc)> LabelledPerformanceAsync(List<PredictionLogEntry> logged, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken)

@@ -12,7 +12,11 @@ namespace ChurnFlows.Lifecycle.Monitoring;
 /// <param name="Probability">The churn probability.</param>
 /// <param name="Features">The model's feature values (NaN for missing), in the pipeline's order.</param>
 /// <param name="ModelStage">The model's stage when it answered: Production, or Staging for the canary share (entries logged before canaries existed read as Production).</param>
-public sealed record PredictionLogEntry(DateTimeOffset At, string ModelVersion, string CustomerId, double Probability, double[] Features, ModelStage ModelStage = ModelStage.Production);
+/// <param name="Weight">
+/// How many served predictions the entry stands for: 1, or <c>k</c> while the logger kept one prediction in
+/// <c>k</c> at random because traffic was above its rate (entries logged before sampling existed read as 1).
+/// </param>
+public sealed record PredictionLogEntry(DateTimeOffset At, string ModelVersion, string CustomerId, double Probability, double[] Features, ModelStage ModelStage = ModelStage.Production, int Weight = 1);
 
 /// <summary>A label posted back: whether a customer actually churned.</summary>
 /// <param name="At">When it was recorded.</param>

@@ -18,6 +18,7 @@ internal static class PredictionLogJson
     private static readonly JsonEncodedText Probability = JsonEncodedText.Encode("probability");
     private static readonly JsonEncodedText Features = JsonEncodedText.Encode("features");
     private static readonly JsonEncodedText ModelStageName = JsonEncodedText.Encode("modelStage");
+    private static readonly JsonEncodedText Weight = JsonEncodedText.Encode("weight");
     private static readonly JsonEncodedText NaN = JsonEncodedText.Encode("NaN");
 
     /// <summary>Writes <paramref name="entries"/> as JSON lines (each ended by a line feed) into <paramref name="output"/>.</summary>
@@ -46,6 +47,7 @@ internal static class PredictionLogJson
 
             writer.WriteEndArray();
             writer.WriteString(ModelStageName, entry.ModelStage == ModelStage.Production ? nameof(ModelStage.Production) : entry.ModelStage.ToString());
+            writer.WriteNumber(Weight, entry.Weight);
             writer.WriteEndObject();
             writer.Flush();
             output.Write("\n"u8);

@@ -45,7 +45,7 @@ public static class PredictionService
             var (m, position, id) = batch.Row(i);
             var model = batch.Models[m];
             var width = model.Artifact.Pipeline.Features.Count;
-            results[i] = Answer(model, id, probabilities[m][position], batch.FeaturesOf(m).Slice(position * width, width).ToArray(), log, explain);
+            results[i] = Answer(model, id, probabilities[m][position], batch.FeaturesOf(m).Slice(position * width, width), log, explain);
         }
 
         return results;
@@ -75,14 +75,18 @@ public static class PredictionService
         return scored;
     }
 
-    private static PredictionResult Answer(ServingModel model, string? id, double probability, double[] features, PredictionLogger? log, bool explain)
+    private static PredictionResult Answer(ServingModel model, string? id, double probability, ReadOnlySpan<double> features, PredictionLogger? log, bool explain)
     {
         var threshold = model.Artifact.Threshold;
         var confidence = probability >= threshold ? (probability - threshold) / Math.Max(1e-9, 1 - threshold) : (threshold - probability) / Math.Max(1e-9, threshold);
         IReadOnlyList<PredictionReason> reasons = explain
-            ? [.. model.Explainer.TopReasons(features, 3).Select(r => new PredictionReason(r.Name, double.IsNaN(r.Value) ? null : r.Value, r.Contribution, model.Artifact.Pipeline.CategoryOf(r.FeatureIndex, r.Value)))]
+            ? [.. model.Explainer.TopReasons(features, 3).AsEnumerable().Select(r => new PredictionReason(r.Name, double.IsNaN(r.Value) ? null : r.Value, r.Contribution, model.Artifact.Pipeline.CategoryOf(r.FeatureIndex, r.Value)))]
             : [];
-        log?.TryLog(new PredictionLogEntry(DateTimeOffset.UtcNow, model.Artifact.Version, id ?? string.Empty, probability, features, model.Stage));
+        if (log?.Sample() is > 0 and var weight)
+        {
+            log.TryLog(new PredictionLogEntry(DateTimeOffset.UtcNow, model.Artifact.Version, id ?? string.Empty, probability, features.ToArray(), model.Stage, weight));
+        }
+
         return new PredictionResult(id, probability, probability >= threshold, Math.Clamp(confidence, 0, 1), model.Artifact.Version, model.Stage, reasons);
     }
 }

@@ -42,11 +42,20 @@ public static class DriftDetector
         return ks;
     }
 
-    /// <summary>Bins every column of <paramref name="current"/> with the reference edges and compares.</summary>
-    public static DriftReport Compare(IReadOnlyList<FeatureHistogram> reference, FeatureMatrix current, DriftOptions? options = null, FeatureHistogram? predictionReference = null, ReadOnlySpan<double> predictions = default)
+    /// <summary>
+    /// Bins every column of <paramref name="current"/> with the reference edges and compares. Row <c>i</c>
+    /// counts <c>weights[i]</c> times when <paramref name="weights"/> is given (rows of a weighted sample, as
+    /// sampled prediction logs are), once otherwise.
+    /// </summary>
+    public static DriftReport Compare(IReadOnlyList<FeatureHistogram> reference, FeatureMatrix current, DriftOptions? options = null, FeatureHistogram? predictionReference = null, ReadOnlySpan<double> predictions = default, ReadOnlySpan<int> weights = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(current);
+        if (!weights.IsEmpty && weights.Length != current.RowCount)
+        {
+            throw new ArgumentException($"There are {weights.Length} weights for {current.RowCount} rows.", nameof(weights));
+        }
+
         var histograms = new List<FeatureHistogram>();
         foreach (var r in reference)
         {
@@ -57,9 +66,10 @@ public static class DriftDetector
             }
 
             var h = r.EmptyCopy();
-            foreach (var v in current.Column(index))
+            var column = current.Column(index);
+            for (var i = 0; i < column.Length; i++)
             {
-                h.Add(v);
+                h.Add(column[i], weights.IsEmpty ? 1 : weights[i]);
             }
 
             histograms.Add(h);
@@ -69,9 +79,9 @@ public static class DriftDetector
         if (predictionReference is not null && !predictions.IsEmpty)
         {
             predicted = predictionReference.EmptyCopy();
-            foreach (var p in predictions)
+            for (var i = 0; i < predictions.Length; i++)
             {
-                predicted.Add(p);
+                predicted.Add(predictions[i], weights.IsEmpty ? 1 : weights[i]);
             }
         }
 

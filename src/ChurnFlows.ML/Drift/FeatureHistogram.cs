@@ -61,17 +61,18 @@ public sealed record FeatureHistogram
     /// <summary>Returns an empty histogram with the same bins (to accumulate new data into).</summary>
     public FeatureHistogram EmptyCopy() => new() { Name = Name, Edges = Edges, Counts = new long[Counts.Length] };
 
-    /// <summary>Counts one value.</summary>
-    public void Add(double value)
+    /// <summary>Counts one value <paramref name="weight"/> times (a sampled value stands for that many).</summary>
+    public void Add(double value, long weight = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(weight);
         if (double.IsNaN(value))
         {
-            MissingCount++;
+            MissingCount += weight;
             return;
         }
 
         var index = Array.BinarySearch(Edges, value);
-        Counts[index >= 0 ? index : ~index]++;
+        Counts[index >= 0 ? index : ~index] += weight;
     }
 
     /// <summary>Adds another histogram with the same bins.</summary>

@@ -1,32 +1,42 @@
+using System.Buffers.Text;
 using ChurnFlows.Storage.Blobs;
 
 namespace ChurnFlows.Benchmarks.Serving;
 
-/// <summary>Counts the predictions logged in <c>churn-predictions</c> (one JSON line each) without parsing them.</summary>
+/// <summary>What the prediction log holds: its entries, and the served predictions they stand for (the sum of their weights).</summary>
+/// <param name="Entries">JSON lines logged.</param>
+/// <param name="StandsFor">The sum of their <c>weight</c>s (an entry without one counts 1).</param>
+internal readonly record struct LoggedPredictions(long Entries, long StandsFor);
+
+/// <summary>Counts the predictions logged in <c>churn-predictions</c> (one JSON line each) without deserializing them.</summary>
 internal static class PredictionLogCount
 {
-    /// <summary>Returns how many prediction lines the log holds.</summary>
-    public static async Task<long> CountAsync(BlobContainerClient predictions)
+    private static readonly byte[] WeightProperty = "\"weight\":"u8.ToArray();
+
+    /// <summary>Returns how many prediction lines the log holds and how many predictions they stand for.</summary>
+    public static async Task<LoggedPredictions> CountAsync(BlobContainerClient predictions)
     {
-        long lines = 0;
+        long lines = 0, standsFor = 0;
         await foreach (var item in predictions.GetBlobsAsync("predictions/"))
         {
             var content = await predictions.GetBlobClient(item.Name).DownloadContentAsync();
-            lines += content.Content.ToMemory().Span.Count((byte)'\n');
+            var (blobLines, blobWeight) = Count(content.Content.ToMemory().Span);
+            lines += blobLines;
+            standsFor += blobWeight;
         }
 
-        return lines;
+        return new LoggedPredictions(lines, standsFor);
     }
 
     /// <summary>Waits until the count stops growing (the app flushes its buffer every 2 s) and returns it.</summary>
-    public static async Task<long> SettledAsync(BlobContainerClient predictions, long expected)
+    public static async Task<LoggedPredictions> SettledAsync(BlobContainerClient predictions, long expected)
     {
-        var last = -1L;
+        var last = new LoggedPredictions(-1, -1);
         for (var attempt = 0; attempt < 15; attempt++)
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
             var count = await CountAsync(predictions);
-            if (count >= expected || count == last)
+            if (count.StandsFor >= expected || count == last)
             {
                 return count;
             }
@@ -35,5 +45,21 @@ internal static class PredictionLogCount
         }
 
         return last;
+    }
+
+    private static (long Lines, long Weight) Count(ReadOnlySpan<byte> log)
+    {
+        long lines = 0, weight = 0;
+        while (!log.IsEmpty)
+        {
+            var end = log.IndexOf((byte)'\n');
+            var line = end < 0 ? log : log[..end];
+            var at = line.LastIndexOf(WeightProperty);
+            weight += at >= 0 && Utf8Parser.TryParse(line[(at + WeightProperty.Length)..], out long value, out _) ? value : 1;
+            lines++;
+            log = end < 0 ? default : log[(end + 1)..];
+        }
+
+        return (lines, weight);
     }
 }

@@ -32,8 +32,8 @@ internal sealed class ServedApp : IAsyncDisposable
     /// <summary>Gets what the app wrote to its console.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
-    /// <summary>Starts the app against <paramref name="storageConnectionString"/> and waits until it answers.</summary>
-    public static async Task<ServedApp> StartAsync(string storageConnectionString, string taskHub)
+    /// <summary>Starts the app against <paramref name="storageConnectionString"/>, with <paramref name="environment"/> added to its environment, and waits until it answers.</summary>
+    public static async Task<ServedApp> StartAsync(string storageConnectionString, string taskHub, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ChurnFlows.Functions.dll");
         if (!File.Exists(dll))
@@ -50,6 +50,11 @@ internal sealed class ServedApp : IAsyncDisposable
         info.Environment["AzureWebJobsStorage"] = storageConnectionString;
         info.Environment["ChurnFlows__HostMode"] = "Standalone";
         info.Environment["ChurnFlows__TaskHub"] = taskHub;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         var app = new ServedApp(Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet."), port);
         app._process.BeginOutputReadLine();
         app._process.BeginErrorReadLine();

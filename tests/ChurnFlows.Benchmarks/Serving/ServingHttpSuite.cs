@@ -16,8 +16,10 @@ namespace ChurnFlows.Benchmarks.Serving;
 /// customer, against FastAPI + uvicorn + XGBoost (uvloop + httptools, 1 and 2 workers) under the same
 /// wrk script; batch scoring through <c>/api/predict/batch</c>; and the
 /// number of predictions that reached the log. Best of <c>--runs</c> (default 2) for each server.
-/// Usage: <c>serving-http [--runs N] [--seconds N] [--batch-only] [CSV]</c>; <c>--batch-only</c> measures the
-/// batch route and the log alone (no wrk, no peer), for quick comparisons.
+/// Usage: <c>serving-http [--runs N] [--seconds N] [--batch-only | --score-only] [--app-env KEY=VALUE ...] [CSV]</c>;
+/// <c>--batch-only</c> measures the batch route and the log alone (no wrk, no peer), <c>--score-only</c> the
+/// score-only route alone under wrk (no peer), for quick comparisons; <c>--app-env</c> (repeatable) sets an
+/// environment variable of the app's process, to try runtime or app settings.
 /// </summary>
 public sealed class ServingHttpSuite : IBenchmarkSuite
 {
@@ -34,6 +36,8 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
     {
         var runs = Option(args, "--runs", 2);
         var batchOnly = args.Contains("--batch-only");
+        var scoreOnly = args.Contains("--score-only");
+        var appEnvironment = args.Zip(args.Skip(1)).Where(p => p.First == "--app-env").Select(p => p.Second.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty, StringComparer.Ordinal);
         var seconds = Option(args, "--seconds", 20);
         if (await LoadTools.FindMissingAsync() is { } missing)
         {
@@ -51,7 +55,7 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
         var ours = new List<(string Label, WrkResult Result)>();
         var batches = new List<(string Label, BatchResult Result)>();
         long served = 1;
-        await using (var app = await ServedApp.StartAsync(azurite.ConnectionString, "benchserving"))
+        await using (var app = await ServedApp.StartAsync(azurite.ConnectionString, "benchserving", appEnvironment))
         {
             if (await CheckSingleAsync(app.BaseAddress) is { } problem)
             {
@@ -59,14 +63,15 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
                 return 1;
             }
 
-            foreach (var (label, route) in batchOnly ? [] : new[] { ("ChurnFlows POST /api/predict (score + top-3 TreeSHAP reasons, the default)", "/api/predict"), ("ChurnFlows POST /api/predict?reasons=false (score only, as the peer answers)", "/api/predict?reasons=false") })
+            var routes = new[] { ("ChurnFlows POST /api/predict (score + top-3 TreeSHAP reasons, the default)", "/api/predict"), ("ChurnFlows POST /api/predict?reasons=false (score only, as the peer answers)", "/api/predict?reasons=false") };
+            foreach (var (label, route) in batchOnly ? [] : scoreOnly ? routes[1..] : routes)
             {
                 var (best, requests) = await MeasureSingleAsync(new Uri(app.BaseAddress, route), runs, seconds);
                 ours.Add((label, best));
                 served += requests;
             }
 
-            foreach (var (label, route, rows, mediaType) in new[]
+            foreach (var (label, route, rows, mediaType) in scoreOnly ? [] : new[]
             {
                 ("score only, 10,000 customers per request", "/api/predict/batch?reasons=false", 10_000, "application/json"),
                 ("score only, 10,000 customers per request as text/csv", "/api/predict/batch?reasons=false", 10_000, "text/csv"),
@@ -80,10 +85,19 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
 
             var logged = await PredictionLogCount.SettledAsync(containers.Predictions, served);
             await app.DisposeAsync();
-            if (batchOnly)
+            if (batchOnly || scoreOnly)
             {
-                PrintBatches(batches);
-                Console.WriteLine(Text($"Prediction log: {logged:N0} of {served:N0} served predictions reached churn-predictions."));
+                foreach (var (label, result) in ours)
+                {
+                    Console.WriteLine(Text($"{label}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50Milliseconds:F2} ms, p99 {result.P99Milliseconds:F2} ms, max {result.MaxMilliseconds:F1} ms"));
+                }
+
+                if (batches.Count > 0)
+                {
+                    PrintBatches(batches);
+                }
+
+                Console.WriteLine(LogLine(served, logged));
                 return 0;
             }
 
@@ -173,7 +187,7 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
         return results;
     }
 
-    private static void Print(List<(string Label, WrkResult Result)> ours, IReadOnlyList<(string Label, WrkResult Result)> peers, List<(string Label, BatchResult Result)> batches, string version, int seconds, int runs, string load, long served, long logged)
+    private static void Print(List<(string Label, WrkResult Result)> ours, IReadOnlyList<(string Label, WrkResult Result)> peers, List<(string Label, BatchResult Result)> batches, string version, int seconds, int runs, string load, long served, LoggedPredictions logged)
     {
         var peerBest = peers.MaxBy(p => p.Result.RequestsPerSecond).Result;
         Console.WriteLine(Text($"Serving over HTTP, wrk -t2 -c16 -d{seconds}s --latency on 127.0.0.1, best of {runs}, {Environment.ProcessorCount} cores (load average {load} at start), model {version}, {DateTime.UtcNow:yyyy-MM-dd}"));
@@ -188,10 +202,13 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
         Console.WriteLine();
         PrintBatches(batches);
         Console.WriteLine();
-        Console.WriteLine(Text($"Prediction log: {logged:N0} of {served:N0} served predictions reached churn-predictions ({served - logged:N0} dropped or not yet flushed)."));
+        Console.WriteLine(LogLine(served, logged));
         var fastest = ours.MaxBy(o => o.Result.RequestsPerSecond).Result;
         Console.WriteLine(Text($"Goals (fastest route): req/s ≥ 5× the peer's best ({fastest.RequestsPerSecond / peerBest.RequestsPerSecond:F2}×): {Met(fastest.RequestsPerSecond >= 5 * peerBest.RequestsPerSecond)}; p99 ≤ 2 ms ({fastest.P99Milliseconds:F2} ms): {Met(fastest.P99Milliseconds <= 2)}; batch ≥ 500k rows/s ({batches[0].Result.RowsPerSecond:N0}): {Met(batches[0].Result.RowsPerSecond >= 500_000)}."));
     }
+
+    private static string LogLine(long served, LoggedPredictions logged) =>
+        Text($"Prediction log: {logged.Entries:N0} entries standing for {logged.StandsFor:N0} of {served:N0} served predictions ({served - logged.StandsFor:N0} dropped or not yet flushed; the app's rate limit is set by ChurnFlows__PredictionLogMaxPerSecond).");
 
     private static void PrintBatches(List<(string Label, BatchResult Result)> batches)
     {

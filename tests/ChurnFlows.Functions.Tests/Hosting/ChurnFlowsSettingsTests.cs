@@ -40,6 +40,7 @@ public class ChurnFlowsSettingsTests
     [InlineData("ChurnFlows:Serving:CanaryPercent", "12.5", "Setting ChurnFlows:Serving:CanaryPercent must be a whole number")]
     [InlineData("ChurnFlows:Serving:CanaryPercent", "ten", "Setting ChurnFlows:Serving:CanaryPercent")]
     [InlineData("ChurnFlows:PartitionCount", "40", "ChurnFlows:PartitionCount must be a whole number from 1 to 16 (got '40')")]
+    [InlineData("ChurnFlows:PredictionLogMaxPerSecond", "-1", "Setting ChurnFlows:PredictionLogMaxPerSecond must be a whole number from 0 to 10000000 (got '-1')")]
     [InlineData("ChurnFlows:PartitionLeaseSeconds", "soon", "ChurnFlows:PartitionLeaseSeconds")]
     [InlineData("ChurnFlows:TaskHubBackend", "Redis", "ChurnFlows:TaskHubBackend must be AzureStorage or InMemory (got 'Redis')")]
     [InlineData("ChurnFlows:Lifecycle:Retrain:Trials", "0", "Trials and BatchSize must be at least 1")]

@@ -22,7 +22,8 @@ public class PredictionLogJsonTests
             i % 5 == 0 ? string.Empty : $"C\"{i}\u00e9",
             random.NextDouble(),
             [.. Enumerable.Range(0, 21).Select(f => (f + i) % 4 == 0 ? double.NaN : f == 3 ? 1e-300 * i : random.NextDouble() * 1000)],
-            i % 7 == 0 ? ModelStage.Staging : ModelStage.Production)).ToList();
+            i % 7 == 0 ? ModelStage.Staging : ModelStage.Production,
+            i % 11 == 0 ? 1 + (i * 37) : 1)).ToList();
         var output = new ArrayBufferWriter<byte>();
 
         PredictionLogJson.WriteLines(entries, output);
@@ -32,5 +33,16 @@ public class PredictionLogJsonTests
         Assert.Equal(expected, written);
         var read = written.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<PredictionLogEntry>(l, Store)!).ToList();
         Assert.All(entries.Zip(read), p => Assert.Equal(p.First.Features, p.Second.Features));
+        Assert.Equal(entries.Select(e => e.Weight), read.Select(e => e.Weight));
+    }
+
+    [Fact]
+    public void Read_LineWrittenBeforeSamplingExisted_StandsForOnePrediction()
+    {
+        const string Line = "{\"at\":\"2026-05-01T12:00:00+00:00\",\"modelVersion\":\"v1\",\"customerId\":\"C1\",\"probability\":0.25,\"features\":[1,\"NaN\"],\"modelStage\":\"Production\"}";
+
+        var entry = JsonSerializer.Deserialize<PredictionLogEntry>(Line, Store)!;
+
+        Assert.Equal(1, entry.Weight);
     }
 }

@@ -43,6 +43,30 @@ public class DriftDetectorTests
     }
 
     [Fact]
+    public void Compare_WeightedRows_JudgeAsThatManyCopiesOfEachRow()
+    {
+        var train = SyntheticChurnGenerator.Generate(new() { Rows = 3000, Seed = 1 });
+        var pipeline = FeaturePipeline.Fit(train);
+        var reference = FeatureHistogram.FitAll(pipeline.Transform(train));
+        var sample = pipeline.Transform(SyntheticChurnGenerator.Generate(new() { Rows = 400, Seed = 3, Drift = 1.5 }));
+        var random = new Random(7);
+        var weights = Enumerable.Range(0, sample.RowCount).Select(_ => random.Next(1, 6)).ToArray();
+        var predictions = Enumerable.Range(0, sample.RowCount).Select(_ => random.NextDouble()).ToArray();
+        var copies = Enumerable.Range(0, sample.RowCount).SelectMany(r => Enumerable.Repeat(r, weights[r])).ToArray();
+        var expanded = new ChurnFlows.ML.Data.FeatureMatrix(sample.FeatureNames, [.. Enumerable.Range(0, sample.ColumnCount).Select(c => copies.Select(r => sample.Column(c)[r]).ToArray())]);
+        var predictionReference = FeatureHistogram.Fit("probability", [.. Enumerable.Range(0, 1000).Select(_ => random.NextDouble())]);
+
+        var weighted = DriftDetector.Compare(reference, sample, predictionReference: predictionReference, predictions: predictions, weights: weights);
+        var repeated = DriftDetector.Compare(reference, expanded, predictionReference: predictionReference, predictions: [.. copies.Select(r => predictions[r])]);
+        var unweighted = DriftDetector.Compare(reference, sample, predictionReference: predictionReference, predictions: predictions);
+
+        Assert.Equal(repeated.Features, weighted.Features);
+        Assert.Equal(repeated.Prediction, weighted.Prediction);
+        Assert.Equal(copies.Length, weighted.CurrentCount);
+        Assert.NotEqual(repeated.Features.Select(f => f.Psi), unweighted.Features.Select(f => f.Psi));
+    }
+
+    [Fact]
     public void Compare_TooFewRows_CallsNoDrift()
     {
         var reference = FeatureHistogram.Fit("x", Enumerable.Range(0, 1000).Select(i => (double)i).ToArray());
