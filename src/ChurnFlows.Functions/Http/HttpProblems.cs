@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using ChurnFlows.Lifecycle.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,6 +37,37 @@ internal static class HttpProblems
         catch (JsonException e)
         {
             return (null, Malformed(e.Message));
+        }
+    }
+
+    /// <summary>
+    /// Buffers a body of at most <paramref name="limit"/> bytes in the request's pipe, without copying it
+    /// (413 past it). On success the caller reads <c>Body.Buffer</c>, then must release it with
+    /// <c>request.BodyReader.AdvanceTo(body.Buffer.End)</c>.
+    /// </summary>
+    public static async ValueTask<(ReadResult Body, ProblemHttpResult? Problem)> BufferBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return (default, TooLarge($"The body is {request.ContentLength} bytes; this endpoint accepts at most {limit}."));
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken);
+            if (read.Buffer.Length > limit)
+            {
+                reader.AdvanceTo(read.Buffer.End);
+                return (default, TooLarge($"The body exceeds {limit} bytes."));
+            }
+
+            if (read.IsCompleted)
+            {
+                return (read, null);
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Lifecycle.Registry;
@@ -35,16 +36,25 @@ public static class PredictionEndpoints
 
     private static async Task<Results<PredictionAnswer, ProblemHttpResult, ValidationProblem>> PredictAsync(HttpRequest request, CanaryRouter canary, PredictionLogger log, bool? reasons, CancellationToken cancellationToken)
     {
-        var (body, problem) = await HttpProblems.ReadBytesAsync(request, MaxSingleBodyBytes, cancellationToken);
+        var (body, problem) = await HttpProblems.BufferBodyAsync(request, MaxSingleBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        // Read straight from the UTF-8 body; the body's JSON is judged before the models are.
+        // Read straight from the UTF-8 body where the server received it; its JSON is judged before the models are.
         var models = await canary.GetModelsAsync(cancellationToken);
         var errors = new List<FieldError>();
-        var read = JsonCustomerReader.Read(body!.Value.Span, models, errors);
+        JsonCustomerRead read;
+        try
+        {
+            read = JsonCustomerReader.Read(body.Buffer.IsSingleSegment ? body.Buffer.FirstSpan : body.Buffer.ToArray(), models, errors);
+        }
+        finally
+        {
+            request.BodyReader.AdvanceTo(body.Buffer.End);
+        }
+
         if (read.Malformed is { } malformed)
         {
             return HttpProblems.Malformed(malformed);

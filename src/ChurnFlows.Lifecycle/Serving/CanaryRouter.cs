@@ -25,6 +25,7 @@ public sealed class CanaryRouter
     private readonly ModelCache _models;
     private long _anonymous = -1;
     private ServingColumns? _columns;
+    private ServingModels? _served;
 
     /// <summary>Creates a router over <paramref name="models"/> sending <paramref name="canaryPercent"/> (0–100; 0 = off) percent to Staging.</summary>
     public CanaryRouter(ModelCache models, int canaryPercent)
@@ -44,16 +45,38 @@ public sealed class CanaryRouter
     /// canary is on and a version is in Staging. Null when no model has been promoted. With the canary off the
     /// registry is never asked for Staging.
     /// </summary>
-    public async Task<ServingModels?> GetModelsAsync(CancellationToken cancellationToken = default)
+    public ValueTask<ServingModels?> GetModelsAsync(CancellationToken cancellationToken = default)
     {
-        var production = await _models.GetAsync(cancellationToken).ConfigureAwait(false);
+        // Between refreshes both slots answer at once, and the same pair is served by the same instance.
+        var production = _models.GetAsync(cancellationToken);
+        var staging = CanaryPercent > 0 ? _models.GetStagingAsync(cancellationToken) : ValueTask.FromResult<ServingModel?>(null);
+        return production.IsCompletedSuccessfully && staging.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Serve(production.Result, staging.Result))
+            : new ValueTask<ServingModels?>(GetModelsSlowlyAsync(production, staging));
+    }
+
+    private async Task<ServingModels?> GetModelsSlowlyAsync(ValueTask<ServingModel?> production, ValueTask<ServingModel?> staging)
+    {
+        var p = await production.ConfigureAwait(false);
+        var s = await staging.ConfigureAwait(false);
+        return Serve(p, s);
+    }
+
+    private ServingModels? Serve(ServingModel? production, ServingModel? staging)
+    {
         if (production is null)
         {
             return null;
         }
 
-        var staging = CanaryPercent > 0 ? await _models.GetStagingAsync(cancellationToken).ConfigureAwait(false) : null;
-        return new ServingModels(production, staging, this);
+        var served = Volatile.Read(ref _served);
+        if (served is null || !ReferenceEquals(served.Production, production) || !ReferenceEquals(served.Staging, staging))
+        {
+            served = new ServingModels(production, staging, this);
+            Volatile.Write(ref _served, served);
+        }
+
+        return served;
     }
 
     /// <summary>The columns of <paramref name="production"/> and <paramref name="staging"/>, laid out again only when a swap changed the pair.</summary>

@@ -66,14 +66,14 @@ public static class JsonBatchReader
     /// <summary>Reads customer objects into a batch.</summary>
     private sealed class RowReader(ServingModels models, List<FieldError> errors, int capacity)
     {
-        private readonly CustomerObjectReader _objects = new(models);
+        private readonly CustomerObjectReader _objects = new(models.Columns);
 
         public CustomerBatch Batch { get; } = new(models, capacity);
 
         /// <summary>Reads the array element the reader stands on as customer <paramref name="row"/>, leaving the reader on its last token.</summary>
         public void Read(ReadOnlySpan<byte> body, ref Utf8JsonReader reader, int row)
         {
-            if (_objects.Read(body, ref reader, errors, row, out var model, out var id, out var inputs) && errors.Count == 0)
+            if (_objects.Read(body, ref reader, models, errors, row, out var model, out var id, out var inputs) && errors.Count == 0)
             {
                 Batch.Add(model, id, inputs);
             }

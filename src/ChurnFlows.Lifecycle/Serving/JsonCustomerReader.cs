@@ -38,7 +38,7 @@ public static class JsonCustomerReader
             {
                 reader.Skip();
             }
-            else if (new CustomerObjectReader(models).Read(body, ref reader, errors, row: -1, out var model, out var id, out var inputs))
+            else if (CustomerObjectReader.OfThisThread(models.Columns).Read(body, ref reader, models, errors, row: -1, out var model, out var id, out var inputs))
             {
                 customer = new RoutedCustomer(models[model], id, inputs.ToArray());
             }

@@ -38,10 +38,10 @@ public sealed class ModelCache : IDisposable
     }
 
     /// <summary>Returns the Production model, or null when none has been promoted.</summary>
-    public Task<ServingModel?> GetAsync(CancellationToken cancellationToken = default) => _production.GetAsync(cancellationToken);
+    public ValueTask<ServingModel?> GetAsync(CancellationToken cancellationToken = default) => _production.GetAsync(cancellationToken);
 
     /// <summary>Returns the newest Staging model, or null when no version is in Staging (or it cannot be loaded; see <see cref="StagingProblem"/>).</summary>
-    public Task<ServingModel?> GetStagingAsync(CancellationToken cancellationToken = default) => _staging.GetAsync(cancellationToken);
+    public ValueTask<ServingModel?> GetStagingAsync(CancellationToken cancellationToken = default) => _staging.GetAsync(cancellationToken);
 
     private async Task<ServingModel> LoadAsync(string version, ModelStage stage, CancellationToken cancellationToken)
     {

@@ -20,7 +20,8 @@ public static class PredictionService
         ArgumentNullException.ThrowIfNull(customer);
         var model = customer.Model;
         var pipeline = model.Artifact.Pipeline;
-        var features = new double[pipeline.Features.Count];
+        var width = pipeline.Features.Count;
+        var features = width <= 256 ? stackalloc double[width] : new double[width];
         pipeline.TransformRow(customer.Inputs, features);
         return Answer(model, customer.Id, model.Artifact.Model.PredictProbability(features), features, log, explain);
     }

@@ -30,15 +30,16 @@ internal sealed class ServingSlot(
     /// <inheritdoc />
     public void Dispose() => _refresh.Dispose();
 
-    /// <summary>Returns the stage's model, checking for a new version once the interval has passed.</summary>
-    public async Task<ServingModel?> GetAsync(CancellationToken cancellationToken)
+    /// <summary>Returns the stage's model, checking for a new version once the interval has passed (without allocating until then).</summary>
+    public ValueTask<ServingModel?> GetAsync(CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref _current);
-        if (IsFresh(current))
-        {
-            return current;
-        }
+        return IsFresh(current) ? ValueTask.FromResult(current) : new ValueTask<ServingModel?>(RefreshAsync(cancellationToken));
+    }
 
+    private async Task<ServingModel?> RefreshAsync(CancellationToken cancellationToken)
+    {
+        ServingModel? current;
         await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -60,6 +60,31 @@ public sealed class SingleBodyFormsTests(ServedModelFixture served) : IClassFixt
         Assert.Equal(await expected.Content.ReadAsStringAsync(), await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Predict_BodyArrivingInManyPiecesWithoutALength_AnswersAsItsPlainForm()
+    {
+        var padded = Plain.Replace(",", "," + new string(' ', 2_000), StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/predict") { Content = new PiecewiseContent(Encoding.UTF8.GetBytes(padded), 1_000) };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(await (await PostAsync(Plain)).Content.ReadAsStringAsync(), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Predict_OversizedBodyWithoutALength_Returns413()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/predict") { Content = new PiecewiseContent(Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 70_000) + "\"}"), 4_096) };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("exceeds 65536 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{\"total_spent\":1")]
     [InlineData("{\"total_spent\":1} x")]
@@ -129,4 +154,23 @@ public sealed class SingleBodyFormsTests(ServedModelFixture served) : IClassFixt
 
     private Task<HttpResponseMessage> PostAsync(string body) =>
         _client.PostAsync("/api/predict", new StringContent(body, Encoding.UTF8, "application/json"));
+
+    /// <summary>A JSON body sent in pieces with a flush after each and no length, as a streaming client sends it.</summary>
+    private sealed class PiecewiseContent(byte[] body, int piece) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (var at = 0; at < body.Length; at += piece)
+            {
+                await stream.WriteAsync(body.AsMemory(at, Math.Min(piece, body.Length - at)));
+                await stream.FlushAsync();
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 }

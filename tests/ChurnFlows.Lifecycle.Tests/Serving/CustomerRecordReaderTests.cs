@@ -19,7 +19,7 @@ public class CustomerRecordReaderTests
         var body = Encoding.UTF8.GetBytes(json);
         var reader = new Utf8JsonReader(body);
         reader.Read();
-        new CustomerObjectReader(new ServingColumns([Reader]), _ => false).Read(body, ref reader, errors, row: 4, out _, out _, out var inputs);
+        new CustomerObjectReader(new ServingColumns([Reader])).Read(body, ref reader, models: null, errors, row: 4, out _, out _, out var inputs);
         return (inputs.ToArray(), errors);
     }
 
