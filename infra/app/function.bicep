@@ -47,7 +47,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
-        { name: 'ChurnFlows__Hosting__Mode', value: 'FunctionsHost' }
+        { name: 'ChurnFlows__HostMode', value: 'FunctionsHost' }
       ]
     }
     functionAppConfig: {

@@ -1,8 +1,8 @@
-# Subscribes the blob trigger (function IngestBlob) to BlobCreated events on churn-incoming.
+# Subscribes the blob trigger (function IngestDrop) to BlobCreated events on churn-incoming.
 # Runs after `azd deploy`; idempotent.
 $ErrorActionPreference = 'Stop'
 $key = az functionapp keys list -g $env:AZURE_RESOURCE_GROUP -n $env:AZURE_FUNCTION_APP_NAME --query "systemKeys.blobs_extension" -o tsv
-$endpoint = "https://$($env:AZURE_FUNCTION_APP_NAME).azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.IngestBlob&code=$key"
+$endpoint = "https://$($env:AZURE_FUNCTION_APP_NAME).azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.IngestDrop&code=$key"
 az eventgrid system-topic event-subscription create `
   --name churn-incoming-blob-created `
   -g $env:AZURE_RESOURCE_GROUP `

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Subscribes the blob trigger (function IngestBlob) to BlobCreated events on churn-incoming.
+# Subscribes the blob trigger (function IngestDrop) to BlobCreated events on churn-incoming.
 # Runs after `azd deploy`; idempotent.
 set -eu
 : "${AZURE_RESOURCE_GROUP:?run through azd}"
@@ -8,7 +8,7 @@ set -eu
 
 key=$(az functionapp keys list -g "$AZURE_RESOURCE_GROUP" -n "$AZURE_FUNCTION_APP_NAME" \
   --query "systemKeys.blobs_extension" -o tsv)
-endpoint="https://${AZURE_FUNCTION_APP_NAME}.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.IngestBlob&code=${key}"
+endpoint="https://${AZURE_FUNCTION_APP_NAME}.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.IngestDrop&code=${key}"
 
 az eventgrid system-topic event-subscription create \
   --name churn-incoming-blob-created \
