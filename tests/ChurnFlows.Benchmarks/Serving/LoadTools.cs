@@ -33,10 +33,21 @@ internal static class LoadTools
         return missing.Count == 0 ? null : string.Join("; ", missing);
     }
 
-    /// <summary>Runs <c>wrk -t2 -c16 --latency -s wrk_post.lua</c> against <paramref name="url"/> for <paramref name="seconds"/>.</summary>
-    public static async Task<WrkResult> WrkAsync(Uri url, int seconds)
+    /// <summary>
+    /// Runs <c>wrk -t2 -c16 --latency -s wrk_post.lua</c> against <paramref name="url"/> for <paramref name="seconds"/>;
+    /// with <paramref name="post"/> false, plain GETs with the same summary (the script without its request lines).
+    /// </summary>
+    public static async Task<WrkResult> WrkAsync(Uri url, int seconds, bool post = true)
     {
-        var output = await RunAsync("timeout", [(seconds + 20).ToString(System.Globalization.CultureInfo.InvariantCulture), "wrk", "-t2", "-c16", $"-d{seconds}s", "--latency", "-s", PeerScripts.Path("wrk_post.lua"), url.ToString()]);
+        var script = PeerScripts.Path("wrk_post.lua");
+        if (!post)
+        {
+            var get = Path.Combine(Path.GetTempPath(), "churnflows-wrk-get.lua");
+            await File.WriteAllLinesAsync(get, File.ReadLines(script).Where(l => !l.StartsWith("wrk.", StringComparison.Ordinal)));
+            script = get;
+        }
+
+        var output = await RunAsync("timeout", [(seconds + 20).ToString(System.Globalization.CultureInfo.InvariantCulture), "wrk", "-t2", "-c16", $"-d{seconds}s", "--latency", "-s", script, url.ToString()]);
         return WrkResult.Parse(output) ?? throw new InvalidOperationException($"wrk printed no summary line:{Environment.NewLine}{output}");
     }
 
