@@ -20,33 +20,35 @@ public sealed class FunctionKeyMiddleware(RequestDelegate next, IOptionsMonitor<
     public const string KeyHeader = "x-functions-key";
 
     /// <summary>Checks the key of the request's endpoint, answering 401 problem+json when it is missing or wrong.</summary>
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var level = context.GetEndpoint()?.Metadata.GetMetadata<FunctionAuthorization>()?.Level
             ?? (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) ? AuthorizationLevel.Function : AuthorizationLevel.Anonymous);
         var settings = options.CurrentValue;
-        var presented = context.Request.Headers[KeyHeader].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
-        var allowed = level switch
+        var required = level switch
         {
-            AuthorizationLevel.Admin => Matches(settings.AdminKey, presented, settings.AdminKey),
-            AuthorizationLevel.Function => Matches(settings.ApiKey, presented, settings.ApiKey, settings.AdminKey),
-            _ => true,
+            AuthorizationLevel.Admin => settings.AdminKey,
+            AuthorizationLevel.Function => settings.ApiKey,
+            _ => null,
         };
-        if (allowed)
+        if (string.IsNullOrEmpty(required))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
-        await Results.Problem(
+        // A function-level route also takes the admin key.
+        var presented = context.Request.Headers[KeyHeader].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
+        var allowed = presented is not null
+            && (FixedTimeEquals(required, presented) || (level == AuthorizationLevel.Function && !string.IsNullOrEmpty(settings.AdminKey) && FixedTimeEquals(settings.AdminKey, presented)));
+        return allowed ? next(context) : RefuseAsync(context, level);
+    }
+
+    private static Task RefuseAsync(HttpContext context, AuthorizationLevel level) =>
+        Results.Problem(
             detail: $"This {(level == AuthorizationLevel.Admin ? "admin" : "API")} route needs a valid key in the '{KeyHeader}' header or the 'code' query parameter.",
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Missing or invalid key").ExecuteAsync(context);
-    }
-
-    private static bool Matches(string? required, string? presented, params string?[] accepted) =>
-        string.IsNullOrEmpty(required) || (presented is not null && accepted.Any(k => !string.IsNullOrEmpty(k) && FixedTimeEquals(k, presented)));
 
     private static bool FixedTimeEquals(string expected, string presented) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(presented));

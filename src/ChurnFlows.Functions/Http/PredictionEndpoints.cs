@@ -28,7 +28,11 @@ public static class PredictionEndpoints
     /// <summary>Maps the prediction routes.</summary>
     public static IEndpointRouteBuilder MapPredictionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/predict", PredictAsync);
+        // The one-customer route takes its singletons from the app rather than from request services, so a request
+        // that needs no scoped service never creates a service scope.
+        var canary = app.ServiceProvider.GetRequiredService<CanaryRouter>();
+        var log = app.ServiceProvider.GetRequiredService<PredictionLogger>();
+        app.MapPost("/api/predict", (HttpRequest request, bool? reasons, CancellationToken cancellationToken) => PredictAsync(request, canary, log, reasons, cancellationToken));
         app.MapPost("/api/predict/batch", PredictBatchAsync);
         app.MapGet("/api/models/current", CurrentAsync);
         return app;
