@@ -30,6 +30,7 @@ public sealed class FunctionKeyMiddlewareTests
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(withHeader)).StatusCode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/models/current")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/models/current?code=api-secretX")).StatusCode);
         Assert.NotEqual(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/models/current?code=api-secret")).StatusCode);
         Assert.NotEqual(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/models/current?code=admin-secret")).StatusCode);
 
@@ -40,6 +41,24 @@ public sealed class FunctionKeyMiddlewareTests
         Assert.Equal("Standalone", report.GetProperty("host_mode").GetString());
         Assert.False(string.IsNullOrEmpty(report.GetProperty("version").GetString()));
         Assert.True(report.TryGetProperty("model_loaded", out _));
+    }
+
+    [Fact]
+    public async Task Keys_OnlyAdminKeyConfigured_ApiRoutesAreOpenAdminRoutesAreNot()
+    {
+        var azurite = await AzuriteFixture.GetAsync();
+        await using var app = FunctionsApp.Create(new Dictionary<string, string?>
+        {
+            ["ChurnFlows:HostMode"] = "Standalone",
+            ["ChurnFlows:AdminKey"] = "admin-secret",
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        });
+        using var client = app.CreateClient();
+
+        Assert.NotEqual(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/models/current")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/runtime/webhooks/durabletask/instances")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/runtime/webhooks/durabletask/instances?code=wrong")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/runtime/webhooks/durabletask/instances?code=admin-secret")).StatusCode);
     }
 
     [Fact]
