@@ -1,9 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using ChurnFlows.Lifecycle.Serving;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.Options;
 
 namespace ChurnFlows.Functions.Http;
 
@@ -36,12 +34,11 @@ internal sealed class BatchAnswer(IReadOnlyList<PredictionResult> results) : IRe
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        var options = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         var body = response.BodyWriter;
-        await using var writer = new Utf8JsonWriter(body, PredictionResultsJson.WriterOptions(options));
+        await using var writer = new Utf8JsonWriter(body, PredictionResultsJson.WriterOptions(httpContext));
         writer.WriteStartArray();
         for (var i = 0; i < results.Count; i++)
         {

@@ -2,9 +2,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
 using ChurnFlows.Lifecycle.Serving;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.Options;
 
 namespace ChurnFlows.Functions.Http;
 
@@ -57,8 +55,7 @@ internal sealed class PredictionAnswer(PredictionResult result) : IResult, IEndp
 
     private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewScratch(HttpContext httpContext)
     {
-        var options = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var buffer = new ArrayBufferWriter<byte>(1024);
-        return (buffer, new Utf8JsonWriter(buffer, PredictionResultsJson.WriterOptions(options)));
+        return (buffer, new Utf8JsonWriter(buffer, PredictionResultsJson.WriterOptions(httpContext)));
     }
 }

@@ -2,6 +2,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Serving;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace ChurnFlows.Functions.Http;
 
@@ -24,6 +26,10 @@ internal static class PredictionResultsJson
     private static readonly JsonEncodedText Contribution = JsonEncodedText.Encode("contribution");
     private static readonly JsonEncodedText Category = JsonEncodedText.Encode("category");
     private static readonly JsonEncodedText Production = JsonEncodedText.Encode(nameof(ModelStage.Production));
+
+    /// <summary>Writer options matching the app's JSON options, as <c>TypedResults.Ok</c> would serialize with them.</summary>
+    public static JsonWriterOptions WriterOptions(HttpContext context) =>
+        WriterOptions(context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
 
     /// <summary>Writer options matching serializer options <paramref name="options"/> (its encoder; never indented).</summary>
     public static JsonWriterOptions WriterOptions(JsonSerializerOptions options) =>

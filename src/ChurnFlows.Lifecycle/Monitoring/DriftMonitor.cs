@@ -30,7 +30,7 @@ public sealed class DriftMonitor(LifecycleServices services)
 
         var report = Compare(model, logged, settings);
         var drifted = report.DriftedFeatures.ToList();
-        var served = logged.Sum(e => (long)Math.Max(1, e.Weight));
+        var served = report.CurrentCount; // the predictions served, each logged entry counting its weight
         if (served >= settings.MinimumPredictions && drifted.Count >= settings.MinimumDriftedFeatures)
         {
             triggers.Add(Text($"feature drift in {drifted.Count} feature(s): {string.Join(", ", report.Features.Where(f => f.Severity == "drift").Select(f => Text($"{f.Feature} (PSI {f.Psi:F2}, KS {f.Ks:F2})")))}"));

@@ -24,7 +24,6 @@ public sealed class CanaryRouter
 
     private readonly ModelCache _models;
     private long _anonymous = -1;
-    private ServingColumns? _columns;
     private ServingModels? _served;
 
     /// <summary>Creates a router over <paramref name="models"/> sending <paramref name="canaryPercent"/> (0–100; 0 = off) percent to Staging.</summary>
@@ -77,20 +76,6 @@ public sealed class CanaryRouter
         }
 
         return served;
-    }
-
-    /// <summary>The columns of <paramref name="production"/> and <paramref name="staging"/>, laid out again only when a swap changed the pair.</summary>
-    internal ServingColumns ColumnsFor(ServingModel production, ServingModel? staging)
-    {
-        ReadOnlySpan<CustomerRecordReader> readers = staging is null ? [production.Reader] : [production.Reader, staging.Reader];
-        var columns = Volatile.Read(ref _columns);
-        if (columns is null || !columns.IsFor(readers))
-        {
-            columns = new ServingColumns(readers.ToArray());
-            Volatile.Write(ref _columns, columns);
-        }
-
-        return columns;
     }
 
     /// <summary>Whether a customer with <paramref name="customerId"/> (null or empty: no id) belongs to the canary share.</summary>

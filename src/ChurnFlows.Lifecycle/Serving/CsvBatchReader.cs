@@ -14,8 +14,7 @@ public static class CsvBatchReader
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(errors);
         var batch = new CustomerBatch(models, 1024);
-        var readers = batch.Models.Select(m => m.Reader).ToArray();
-        CustomerRecordReader.ReadCsv(csv, readers, id => models.RoutesToStaging(id) ? 1 : 0, (model, id, inputs) =>
+        CustomerRecordReader.ReadCsv(csv, models.Columns.Readers, id => models.RoutesToStaging(id) ? 1 : 0, (model, id, inputs) =>
         {
             if (errors.Count == 0)
             {

@@ -66,25 +66,6 @@ internal sealed class ServingColumns
     /// <summary>The slot of the column named <paramref name="name"/>, or -1.</summary>
     public int SlotOf(string name) => Array.IndexOf(_names, name);
 
-    /// <summary>Whether these are the columns of exactly <paramref name="readers"/>.</summary>
-    public bool IsFor(ReadOnlySpan<CustomerRecordReader> readers)
-    {
-        if (readers.Length != Readers.Count)
-        {
-            return false;
-        }
-
-        for (var m = 0; m < readers.Length; m++)
-        {
-            if (!ReferenceEquals(readers[m], Readers[m]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>
     /// The slot of the property name the reader stands on, the <paramref name="position"/>-th of its object,
     /// or -1: the slot matched at that position before is tried first, then every slot. Escaped names

@@ -7,6 +7,7 @@ namespace ChurnFlows.Lifecycle.Serving;
 public sealed class ServingModels
 {
     private readonly CanaryRouter _router;
+    private ServingColumns? _columns;
 
     internal ServingModels(ServingModel production, ServingModel? staging, CanaryRouter router)
     {
@@ -30,6 +31,9 @@ public sealed class ServingModels
     /// <summary>Gets the model at <paramref name="index"/>: 0 is Production, 1 the canary's Staging model.</summary>
     internal ServingModel this[int index] => index == 0 ? Production : Staging ?? throw new ArgumentOutOfRangeException(nameof(index), "There is no Staging model.");
 
-    /// <summary>Gets the columns these models read, laid out once for the pair and shared by their requests.</summary>
-    internal ServingColumns Columns => _router.ColumnsFor(Production, Staging);
+    /// <summary>
+    /// Gets the columns these models read, laid out on first use. The router serves one instance per pair of
+    /// models, so the layout is built once per pair and shared by its requests (a race only builds it twice).
+    /// </summary>
+    internal ServingColumns Columns => _columns ??= new ServingColumns(Staging is null ? [Production.Reader] : [Production.Reader, Staging.Reader]);
 }

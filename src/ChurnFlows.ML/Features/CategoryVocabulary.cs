@@ -28,18 +28,14 @@ public sealed record CategoryVocabulary
     /// <summary>Gets the categorical column.</summary>
     public required string Column { get; init; }
 
-    private readonly IReadOnlyDictionary<string, int> _codes = new Dictionary<string, int>();
-    private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _codesByChars;
+    // One dictionary, looked up by string or, for a request body's characters, by span.
+    private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _codes = new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Gets each kept category's code (ordinal, case-sensitive, trimmed categories).</summary>
     public required IReadOnlyDictionary<string, int> Codes
     {
-        get => _codes;
-        init
-        {
-            _codes = value;
-            _codesByChars = new Dictionary<string, int>(value, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-        }
+        get => _codes.Dictionary;
+        init => _codes = new Dictionary<string, int>(value, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Gets the code of every category not in <see cref="Codes"/>.</summary>
@@ -50,7 +46,7 @@ public sealed record CategoryVocabulary
 
     /// <summary>Returns the code of <paramref name="category"/> as <see cref="Encode(string)"/> does, without needing a string (a request body's characters).</summary>
     public double Encode(ReadOnlySpan<char> category) =>
-        Data.ValueParser.IsMissing(category) ? double.NaN : _codesByChars.TryGetValue(category.Trim(), out var code) ? code : OtherCode;
+        Data.ValueParser.IsMissing(category) ? double.NaN : _codes.TryGetValue(category.Trim(), out var code) ? code : OtherCode;
 
     /// <summary>Returns the category a code stands for (<see cref="OtherLabel"/> for "other"), or null for NaN or a code out of range.</summary>
     public string? Decode(double code)
