@@ -1,5 +1,6 @@
 using ChurnFlows.Durable;
 using ChurnFlows.Lifecycle.Activities;
+using ChurnFlows.Tuning.Samplers;
 
 namespace ChurnFlows.Lifecycle.Orchestration;
 
@@ -8,13 +9,11 @@ namespace ChurnFlows.Lifecycle.Orchestration;
 /// TPE sampler for that many trials (an activity reading the study table, so replay stays deterministic) and
 /// fans them out as activities; as each trial's result fans back in, the next trial is asked for (the
 /// constant liar covers those still running) and started, so no core waits for the slowest trial of a wave.
-/// Stops asking on the trial budget, the time limit or a plateau, and always collects the trials in flight.
+/// Stops asking on the trial budget, the time limit or a plateau (counted once the sampler's random start-up
+/// trials have finished), and always collects the trials in flight.
 /// </summary>
 public sealed class TuneOrchestrator : TaskOrchestrator<TuneRequest, TuneOutcome>
 {
-    /// <summary>Trials that must finish before a plateau can stop the study: the TPE sampler's random start-up trials.</summary>
-    private const int StartupTrials = 10;
-
     /// <inheritdoc />
     public override async Task<TuneOutcome> RunAsync(TaskOrchestrationContext context, TuneRequest input)
     {
@@ -63,7 +62,7 @@ public sealed class TuneOrchestrator : TaskOrchestrator<TuneRequest, TuneOutcome
 
             flatTrials = bestValue > previousBest + settings.PlateauTolerance ? 0 : flatTrials + 1;
             context.SetCustomStatus(new TuneOutcome(input.Study, best, bestValue, completed, pruned, failed, wave, "running"));
-            if (stop is null && plateauTrials > 0 && flatTrials >= plateauTrials && completed > 0 && completed + pruned + failed >= StartupTrials)
+            if (stop is null && plateauTrials > 0 && flatTrials >= plateauTrials && completed > 0 && completed + pruned + failed >= TpeSampler.DefaultStartupTrials)
             {
                 stop = $"plateau: no improvement in {flatTrials} trials";
             }

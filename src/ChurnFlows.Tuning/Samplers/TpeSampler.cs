@@ -21,11 +21,14 @@ public sealed partial class TpeSampler : ISampler
     /// <summary>Creates a sampler.</summary>
     public TpeSampler(Options? options = null) => _options = options ?? new Options();
 
+    /// <summary>Optuna's default for <see cref="Options.NumberOfStartupTrials"/>.</summary>
+    public const int DefaultStartupTrials = 10;
+
     /// <summary>TPE settings (Optuna's names, .NET-style).</summary>
     public sealed record Options
     {
         /// <summary>Gets how many finished trials are sampled at random first (10).</summary>
-        public int NumberOfStartupTrials { get; init; } = 10;
+        public int NumberOfStartupTrials { get; init; } = DefaultStartupTrials;
 
         /// <summary>Gets how many candidates are scored per suggestion (24).</summary>
         public int NumberOfEiCandidates { get; init; } = 24;
