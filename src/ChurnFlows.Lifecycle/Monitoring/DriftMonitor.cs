@@ -1,6 +1,5 @@
 using System.Globalization;
 using ChurnFlows.ML.Artifacts;
-using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Drift;
 using ChurnFlows.ML.Evaluation;
 
@@ -25,10 +24,11 @@ public sealed class DriftMonitor(LifecycleServices services)
 
         var model = await services.Models.LoadAsync(version, cancellationToken).ConfigureAwait(false);
         var from = now - TimeSpan.FromHours(settings.WindowHours);
-        var logged = (await services.Predictions.ReadPredictionsAsync(from, now, cancellationToken).ConfigureAwait(false)).Where(e => e.ModelVersion == version).ToList();
+        var outcomes = await services.Predictions.ReadOutcomesAsync(from, now, cancellationToken).ConfigureAwait(false);
+        var window = await ReadServedAsync(model, version, from, now, outcomes, cancellationToken).ConfigureAwait(false);
         var triggers = new List<string>();
-
-        var report = Compare(model, logged, settings);
+        var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };
+        var report = DriftDetector.Compare(model.ReferenceHistograms, window.Features, options, model.PredictionHistogram, window.Predictions);
         var drifted = report.DriftedFeatures.ToList();
         var served = report.CurrentCount; // the predictions served, each logged entry counting its weight
         if (served >= settings.MinimumPredictions && drifted.Count >= settings.MinimumDriftedFeatures)
@@ -49,7 +49,7 @@ public sealed class DriftMonitor(LifecycleServices services)
             triggers.Add($"{newer} newer accepted dataset(s) since {version} was trained");
         }
 
-        var (labelled, auc) = await LabelledPerformanceAsync(logged, from, now, cancellationToken).ConfigureAwait(false);
+        var (labelled, auc) = LabelledPerformance(window, outcomes);
         if (auc is { } a && labelled >= settings.MinimumLabelledOutcomes && a < settings.MinimumLabelledAreaUnderRocCurve)
         {
             triggers.Add(Text($"ROC-AUC on {labelled} labelled outcomes is {a:F3} (minimum {settings.MinimumLabelledAreaUnderRocCurve:F2})"));
@@ -58,42 +58,30 @@ public sealed class DriftMonitor(LifecycleServices services)
         return new DriftCheck(version, served, drifted, report.Prediction?.Psi, age, newer, labelled, auc, triggers, report.Features);
     }
 
-    private static DriftReport Compare(ModelArtifact model, List<PredictionLogEntry> logged, DriftMonitorSettings settings)
+    /// <summary>Streams the window's log into what <paramref name="model"/> served as <paramref name="version"/>, one entry at a time.</summary>
+    private async Task<ServedWindow> ReadServedAsync(ModelArtifact model, string version, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<OutcomeEntry> outcomes, CancellationToken cancellationToken)
     {
-        // Logged feature vectors are in the pipeline's order; lay them out as columns for the detector.
-        var names = model.Pipeline.FeatureNames;
-        var columns = new double[names.Count][];
-        for (var c = 0; c < columns.Length; c++)
+        var window = new ServedWindow(model, outcomes.Select(o => o.CustomerId).ToHashSet(StringComparer.Ordinal));
+        await foreach (var entry in services.Predictions.StreamPredictionsAsync(from, to, cancellationToken).ConfigureAwait(false))
         {
-            columns[c] = new double[logged.Count];
-            for (var r = 0; r < logged.Count; r++)
+            if (entry.ModelVersion == version)
             {
-                columns[c][r] = c < logged[r].Features.Length ? logged[r].Features[c] : double.NaN;
+                window.Add(entry);
             }
         }
 
-        var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };
-        var predictions = logged.Select(e => e.Probability).ToArray();
-        var weights = logged.Select(e => Math.Max(1, e.Weight)).ToArray();
-        return DriftDetector.Compare(model.ReferenceHistograms, new FeatureMatrix(names, columns), options, model.PredictionHistogram, predictions, weights);
+        return window;
     }
 
-    private async Task<(int Count, double? Auc)> LabelledPerformanceAsync(List<PredictionLogEntry> logged, DateTimeOffset from, DateTimeOffset now, CancellationToken cancellationToken)
+    private static (int Count, double? Auc) LabelledPerformance(ServedWindow window, IReadOnlyList<OutcomeEntry> outcomes)
     {
-        var outcomes = await services.Predictions.ReadOutcomesAsync(from, now, cancellationToken).ConfigureAwait(false);
-        var latest = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var e in logged.OrderBy(e => e.At))
-        {
-            latest[e.CustomerId] = e.Probability;
-        }
-
         var scores = new List<double>();
         var labels = new List<float>();
         foreach (var o in outcomes)
         {
-            if (latest.TryGetValue(o.CustomerId, out var p))
+            if (window.LatestLabelledScores.TryGetValue(o.CustomerId, out var latest))
             {
-                scores.Add(p);
+                scores.Add(latest.Probability);
                 labels.Add(o.Churned ? 1f : 0f);
             }
         }

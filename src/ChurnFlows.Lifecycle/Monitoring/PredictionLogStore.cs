@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -9,11 +10,25 @@ namespace ChurnFlows.Lifecycle.Monitoring;
 /// <summary>
 /// Prediction logs and outcomes as JSON lines in append blobs of <c>churn-predictions</c>:
 /// <c>predictions/yyyy/MM/dd/HH/{writer}.jsonl</c> (one blob per writer per hour, so writers never
-/// contend) and <c>outcomes/yyyy/MM/dd/{writer}.jsonl</c>.
+/// contend) and <c>outcomes/yyyy/MM/dd/{writer}.jsonl</c>. Logs are read back in pieces of at most
+/// <paramref name="pieceBytes"/> (4 MiB unless given), so a busy hour never has to fit in memory.
 /// </summary>
-public sealed class PredictionLogStore(BlobContainerClient container)
+/// <param name="container">The <c>churn-predictions</c> container.</param>
+/// <param name="pieceBytes">The most bytes one ranged read of a log blob asks for.</param>
+public sealed class PredictionLogStore(BlobContainerClient container, int pieceBytes = PredictionLogStore.DefaultPieceBytes)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = { new JsonStringEnumConverter() } };
+    /// <summary>The default size of one ranged read of a log blob: 4 MiB.</summary>
+    public const int DefaultPieceBytes = 4 * 1024 * 1024;
+
+    // Lines missing a field an entry needs (or holding null there) are errors, not entries with holes.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+    private readonly int _pieceBytes = pieceBytes >= 1 ? pieceBytes : throw new ArgumentOutOfRangeException(nameof(pieceBytes), pieceBytes, "A ranged read asks for at least one byte.");
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
 
     /// <summary>Appends predictions (one block per hour they span).</summary>
@@ -38,28 +53,55 @@ public sealed class PredictionLogStore(BlobContainerClient container)
         }
     }
 
-    /// <summary>Reads the predictions logged from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    /// <summary>
+    /// Streams the predictions logged from <paramref name="from"/> to <paramref name="to"/>, blob by blob in the
+    /// order of their hours, holding one piece of one blob at a time. Each blob is read up to the length it had
+    /// when it was listed (later appends belong to the next read).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A line is not a prediction log entry (the message names the blob and where).</exception>
+    public async IAsyncEnumerable<PredictionLogEntry> StreamPredictionsAsync(DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var hour = Truncate(from, TimeSpan.FromHours(1)); hour <= to; hour = hour.AddHours(1))
+        {
+            await foreach (var entry in ReadAsync<PredictionLogEntry>($"predictions/{HourPath(hour)}/", cancellationToken).ConfigureAwait(false))
+            {
+                if (entry.At >= from && entry.At <= to)
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads the predictions logged from <paramref name="from"/> to <paramref name="to"/> into a list (for small windows; see <see cref="StreamPredictionsAsync"/>).</summary>
     public async Task<IReadOnlyList<PredictionLogEntry>> ReadPredictionsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         var list = new List<PredictionLogEntry>();
-        for (var hour = Truncate(from, TimeSpan.FromHours(1)); hour <= to; hour = hour.AddHours(1))
+        await foreach (var entry in StreamPredictionsAsync(from, to, cancellationToken).ConfigureAwait(false))
         {
-            await ReadAsync<PredictionLogEntry>($"predictions/{HourPath(hour)}/", list, cancellationToken).ConfigureAwait(false);
+            list.Add(entry);
         }
 
-        return [.. list.Where(e => e.At >= from && e.At <= to)];
+        return list;
     }
 
     /// <summary>Reads the outcomes recorded from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    /// <exception cref="InvalidDataException">A line is not an outcome (the message names the blob and where).</exception>
     public async Task<IReadOnlyList<OutcomeEntry>> ReadOutcomesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         var list = new List<OutcomeEntry>();
         for (var day = Truncate(from, TimeSpan.FromDays(1)); day <= to; day = day.AddDays(1))
         {
-            await ReadAsync<OutcomeEntry>($"outcomes/{day.UtcDateTime:yyyy/MM/dd}/", list, cancellationToken).ConfigureAwait(false);
+            await foreach (var entry in ReadAsync<OutcomeEntry>($"outcomes/{day.UtcDateTime:yyyy/MM/dd}/", cancellationToken).ConfigureAwait(false))
+            {
+                if (entry.At >= from && entry.At <= to)
+                {
+                    list.Add(entry);
+                }
+            }
         }
 
-        return [.. list.Where(e => e.At >= from && e.At <= to)];
+        return list;
     }
 
     private Task AppendAsync<T>(string name, IEnumerable<T> entries, CancellationToken cancellationToken)
@@ -105,18 +147,30 @@ public sealed class PredictionLogStore(BlobContainerClient container)
         }
     }
 
-    private async Task ReadAsync<T>(string prefix, List<T> into, CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> ReadAsync<T>(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var item in container.GetBlobsAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
-            var content = await container.GetBlobClient(item.Name).DownloadContentAsync(null, cancellationToken).ConfigureAwait(false);
-            using var reader = new StringReader(content.Content.ToString());
-            while (reader.ReadLine() is { } line)
+            var blob = container.GetBlobClient(item.Name);
+            var lines = new JsonLines(item.Name);
+            for (long offset = 0; offset < item.Properties.ContentLength;)
             {
-                if (line.Length > 0 && JsonSerializer.Deserialize<T>(line, Json) is { } entry)
+                var piece = await blob.DownloadRangeAsync(offset, (int)Math.Min(_pieceBytes, item.Properties.ContentLength - offset), cancellationToken).ConfigureAwait(false);
+                if (piece.Content.IsEmpty)
                 {
-                    into.Add(entry);
+                    break; // the blob shrank (deleted and recreated) since it was listed
                 }
+
+                offset += piece.Content.Length;
+                foreach (var entry in lines.Read<T>(piece.Content.ToMemory(), Json))
+                {
+                    yield return entry;
+                }
+            }
+
+            foreach (var entry in lines.ReadRest<T>(Json))
+            {
+                yield return entry;
             }
         }
     }

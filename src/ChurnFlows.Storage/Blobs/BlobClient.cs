@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Core;
 using ChurnFlows.Storage.Pipeline;
@@ -63,6 +64,22 @@ public sealed partial class BlobClient
         BlobHeaders.Apply(message.Request, conditions);
         var response = await _service.SendAsync(message, cancellationToken, 200).ConfigureAwait(false);
         return new BlobDownloadResult(response.Content, BlobHeaders.ReadProperties(response));
+    }
+
+    /// <summary>
+    /// Downloads at most <paramref name="length"/> bytes starting at <paramref name="offset"/> (one ranged GET),
+    /// with the blob's whole length, so large blobs can be read piece by piece. A range that starts at or past
+    /// the end is refused by Azure (416 <c>InvalidRange</c>), so callers read within <see cref="BlobRange.BlobLength"/>;
+    /// a missing blob fails with 404 <c>BlobNotFound</c>.
+    /// </summary>
+    public async Task<BlobRange> DownloadRangeAsync(long offset, int length, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        using var message = _service.CreateMessage(RequestMethod.Get, _path);
+        message.Request.Headers.SetValue("x-ms-range", string.Create(CultureInfo.InvariantCulture, $"bytes={offset}-{offset + length - 1}"));
+        var response = await _service.SendAsync(message, cancellationToken, 206).ConfigureAwait(false);
+        return new BlobRange(response.Content, offset, BlobHeaders.ReadRangeTotal(response));
     }
 
     /// <summary>Downloads the blob into <paramref name="destination"/>.</summary>

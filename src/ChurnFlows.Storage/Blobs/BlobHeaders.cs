@@ -73,6 +73,16 @@ internal static class BlobHeaders
         };
     }
 
+    /// <summary>Reads the blob's whole length from a ranged answer's <c>Content-Range: bytes a-b/total</c>.</summary>
+    public static long ReadRangeTotal(Response response)
+    {
+        var range = Header(response, "Content-Range");
+        var slash = range?.LastIndexOf('/') ?? -1;
+        return slash >= 0 && long.TryParse(range.AsSpan(slash + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var total)
+            ? total
+            : throw new InvalidOperationException($"A ranged blob download answered without a usable Content-Range header ('{range}').");
+    }
+
     public static string? Header(Response response, string name) =>
         response.Headers.TryGetValue(name, out var value) ? value : null;
 

@@ -69,6 +69,12 @@ public sealed record BlobProperties
 /// <param name="Properties">The properties at the time of the download.</param>
 public sealed record BlobDownloadResult(BinaryData Content, BlobProperties Properties);
 
+/// <summary>A piece of a blob (<see cref="BlobClient.DownloadRangeAsync"/>).</summary>
+/// <param name="Content">The bytes of the piece (shorter than asked for at the blob's end).</param>
+/// <param name="Offset">Where the piece starts in the blob.</param>
+/// <param name="BlobLength">The whole blob's length when the piece was read.</param>
+public sealed record BlobRange(BinaryData Content, long Offset, long BlobLength);
+
 /// <summary>One entry of a blob listing.</summary>
 /// <param name="Name">The blob name.</param>
 /// <param name="Properties">Its properties (metadata included).</param>

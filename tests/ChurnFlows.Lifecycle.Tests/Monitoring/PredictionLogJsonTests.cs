@@ -10,7 +10,13 @@ namespace ChurnFlows.Lifecycle.Tests.Monitoring;
 public class PredictionLogJsonTests
 {
     /// <summary>The store's serializer options, which read every line (and wrote the lines of earlier versions).</summary>
-    private static readonly JsonSerializerOptions Store = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Store = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
 
     [Fact]
     public void WriteLines_ManyEntries_AreTheSerializersLinesByteForByte_AndReadBackEqual()

@@ -119,4 +119,33 @@ public class BlobClientTests
         Assert.Equal("AppendBlob", result.Properties.BlobType);
         await Assert.ThrowsAsync<ArgumentException>(() => log.AppendBlockAsync(BinaryData.FromBytes(Array.Empty<byte>())));
     }
+
+    [Fact]
+    public async Task DownloadRangeAsync_ReadsPiecesWithTheWholeLength()
+    {
+        await using var c = await AzuriteFixture.NewContainerAsync();
+        var blob = c.Client.GetBlobClient("pieces.txt");
+        await blob.UploadAsync(BinaryData.FromString("0123456789abcdef"));
+
+        var first = await blob.DownloadRangeAsync(0, 5);
+        var middle = await blob.DownloadRangeAsync(5, 5);
+        var last = await blob.DownloadRangeAsync(14, 100);
+
+        Assert.Equal(("01234", 0L, 16L), (first.Content.ToString(), first.Offset, first.BlobLength));
+        Assert.Equal(("56789", 5L, 16L), (middle.Content.ToString(), middle.Offset, middle.BlobLength));
+        Assert.Equal(("ef", 14L, 16L), (last.Content.ToString(), last.Offset, last.BlobLength));
+    }
+
+    [Fact]
+    public async Task DownloadRangeAsync_MissingBlobOrBadRange_Fails()
+    {
+        await using var c = await AzuriteFixture.NewContainerAsync();
+        var blob = c.Client.GetBlobClient("absent");
+
+        var missing = await Assert.ThrowsAsync<RequestFailedException>(() => blob.DownloadRangeAsync(0, 10));
+
+        Assert.Equal(404, missing.Status);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => blob.DownloadRangeAsync(-1, 10));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => blob.DownloadRangeAsync(0, 0));
+    }
 }
