@@ -15,7 +15,7 @@ internal static class LoadTools
     public static async Task<string?> FindMissingAsync()
     {
         var missing = new List<string>();
-        if (!await SucceedsAsync("sh", ["-c", "command -v wrk"]))
+        if (!await IsOnPathAsync("wrk"))
         {
             missing.Add("wrk (not on PATH)");
         }
@@ -32,6 +32,9 @@ internal static class LoadTools
 
         return missing.Count == 0 ? null : string.Join("; ", missing);
     }
+
+    /// <summary>Returns whether <paramref name="program"/> is on PATH.</summary>
+    public static Task<bool> IsOnPathAsync(string program) => SucceedsAsync("sh", ["-c", $"command -v {program}"]);
 
     /// <summary>
     /// Runs <c>wrk -t2 -c16 --latency -s wrk_post.lua</c> against <paramref name="url"/> for <paramref name="seconds"/>;

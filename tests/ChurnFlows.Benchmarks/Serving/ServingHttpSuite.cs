@@ -14,7 +14,8 @@ namespace ChurnFlows.Benchmarks.Serving;
 /// Serving over HTTP, side by side in one run: the Release app (standalone, Production, prediction logging
 /// on, a private Azurite) under <c>wrk -t2 -c16 -d20s</c> on <c>/api/predict</c> (with and without reasons) with the peers' fixed
 /// customer, against FastAPI + uvicorn + XGBoost (uvloop + httptools, 1 and 2 workers) under the same
-/// wrk script; batch scoring through <c>/api/predict/batch</c>; and the
+/// wrk script; the floors (the app's constant <c>GET /</c>, and a minimal C server, <see cref="NativeFloor"/>,
+/// with 2 and 4 threads); batch scoring through <c>/api/predict/batch</c>; and the
 /// number of predictions that reached the log. Best of <c>--runs</c> (default 2) for each server.
 /// Usage: <c>serving-http [--runs N] [--seconds N] [--batch-only | --score-only] [--app-env KEY=VALUE ...] [CSV]</c>;
 /// <c>--batch-only</c> measures the batch route and the log alone (no wrk, no peer), <c>--score-only</c> the
@@ -78,6 +79,7 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
                 // the 2 shared cores and the HTTP stack impose from the latency prediction adds.
                 var (floor, _) = await MeasureSingleAsync(new Uri(app.BaseAddress, "/"), runs, seconds, post: false);
                 ours.Add(($"{FloorLabel} ChurnFlows GET / (a constant answer, no model, for reference)", floor));
+                ours.AddRange(await MeasureNativeFloorAsync(runs, seconds));
             }
 
             foreach (var (label, route, rows, mediaType) in scoreOnly ? [] : new[]
@@ -141,7 +143,30 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
         return response.IsSuccessStatusCode && text.Contains("\"probability\"", StringComparison.Ordinal) ? null : $"{(int)response.StatusCode} {text}";
     }
 
-    private static async Task<(WrkResult Best, long Served)> MeasureSingleAsync(Uri url, int runs, int seconds, bool post = true)
+    /// <summary>
+    /// The native floor with 2 and 4 threads, under the same wrk GETs as the app's <c>GET /</c>: the latency the
+    /// shared cores impose on any server. No rows, and a line saying so, when gcc is not on PATH.
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Label, WrkResult Result)>> MeasureNativeFloorAsync(int runs, int seconds)
+    {
+        using var server = await NativeFloor.CompileAsync();
+        if (server is null)
+        {
+            Console.Error.WriteLine("native floor rows skipped: gcc is not on PATH");
+            return [];
+        }
+
+        var rows = new List<(string Label, WrkResult Result)>();
+        foreach (var threads in new[] { 2, 4 })
+        {
+            var (floor, _) = await server.ServeAsync(threads, url => MeasureSingleAsync(url, runs, seconds, post: false, $"native floor, {threads} threads, GET /"));
+            rows.Add(($"{FloorLabel} native, minimal C epoll server, {threads} threads, GET / (a constant answer, for reference)", floor));
+        }
+
+        return rows;
+    }
+
+    private static async Task<(WrkResult Best, long Served)> MeasureSingleAsync(Uri url, int runs, int seconds, bool post = true, string? name = null)
     {
         var best = default(WrkResult);
         long served = 0;
@@ -151,7 +176,7 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
             var measured = await LoadTools.WrkAsync(url, seconds, post);
             served += warmUp.Requests - warmUp.Errors + measured.Requests - measured.Errors;
             best = WrkResult.Best(best, measured);
-            Console.Error.WriteLine(Text($"{url.PathAndQuery} run {run + 1}: {measured.RequestsPerSecond:N0} req/s, p99 {measured.P99Milliseconds:F2} ms, {measured.Errors} errors"));
+            Console.Error.WriteLine(Text($"{name ?? url.PathAndQuery} run {run + 1}: {measured.RequestsPerSecond:N0} req/s, p99 {measured.P99Milliseconds:F2} ms, {measured.Errors} errors"));
         }
 
         return (best!, served);
@@ -217,7 +242,7 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
     }
 
     private static string LogLine(long served, LoggedPredictions logged) =>
-        Text($"Prediction log: {logged.Entries:N0} entries standing for {logged.StandsFor:N0} of {served:N0} served predictions ({served - logged.StandsFor:N0} dropped or not yet flushed; the app's rate limit is set by ChurnFlows__PredictionLogMaxPerSecond).");
+        Text($"Prediction log: {logged.Entries:N0} entries standing for {logged.StandsFor:N0} of {served:N0} served predictions ({(logged.StandsFor - served) / (double)Math.Max(1, served):+0.0%;-0.0%} against the served count: sampled entries carry estimated weights, and entries dropped or not yet flushed count short; the app's rate limit is set by ChurnFlows__PredictionLogMaxPerSecond).");
 
     private static void PrintBatches(List<(string Label, BatchResult Result)> batches)
     {
