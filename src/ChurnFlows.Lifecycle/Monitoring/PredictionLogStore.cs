@@ -152,16 +152,16 @@ public sealed class PredictionLogStore(BlobContainerClient container, int pieceB
         await foreach (var item in container.GetBlobsAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
             var blob = container.GetBlobClient(item.Name);
+            var length = item.Properties.ContentLength;
             var lines = new JsonLines(item.Name);
-            for (long offset = 0; offset < item.Properties.ContentLength;)
-            {
-                var piece = await blob.DownloadRangeAsync(offset, (int)Math.Min(_pieceBytes, item.Properties.ContentLength - offset), cancellationToken).ConfigureAwait(false);
-                if (piece.Content.IsEmpty)
-                {
-                    break; // the blob shrank (deleted and recreated) since it was listed
-                }
 
-                offset += piece.Content.Length;
+            // The next piece downloads while this one is parsed.
+            var next = length > 0 ? ReadPieceAsync(blob, 0, length, cancellationToken) : null;
+            while (next is not null)
+            {
+                var piece = await next.ConfigureAwait(false);
+                var end = piece.Offset + piece.Content.Length;
+                next = !piece.Content.IsEmpty && end < length ? ReadPieceAsync(blob, end, length, cancellationToken) : null; // empty: the blob shrank since it was listed
                 foreach (var entry in lines.Read<T>(piece.Content.ToMemory(), Json))
                 {
                     yield return entry;
@@ -174,6 +174,9 @@ public sealed class PredictionLogStore(BlobContainerClient container, int pieceB
             }
         }
     }
+
+    private Task<BlobRange> ReadPieceAsync(BlobClient blob, long offset, long length, CancellationToken cancellationToken) =>
+        blob.DownloadRangeAsync(offset, (int)Math.Min(_pieceBytes, length - offset), cancellationToken);
 
     private static string HourPath(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy/MM/dd/HH", CultureInfo.InvariantCulture);
 
