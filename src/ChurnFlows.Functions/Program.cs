@@ -33,7 +33,8 @@ if (args.Length > 0 && args[0] is "demo" or "sample-data")
 
 var builder = WebApplication.CreateBuilder(FunctionsHostingExtensions.WithoutFunctionsJsonVerb(args));
 var storage = StorageConnectionSetting.Read(builder.Configuration, "AzureWebJobsStorage", StorageConnectionSetting.DevelopmentStorage);
-await using var developmentStorage = storage.ConnectionString is { } connectionString ? await DevelopmentStorage.StartIfNeededAsync(connectionString, Console.Out) : null;
+var writesFunctionsJsonOnly = args is [FunctionsHostingExtensions.FunctionsJsonVerb, ..]; // runs at publish time and needs no storage
+await using var developmentStorage = storage.ConnectionString is { } connectionString && !writesFunctionsJsonOnly ? await DevelopmentStorage.StartIfNeededAsync(connectionString, Console.Out) : null;
 builder.AddFunctionsHosting();
 builder.AddChurnFlowsTelemetry();
 builder.Services.ConfigureHttpJsonOptions(o =>
