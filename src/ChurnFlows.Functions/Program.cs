@@ -33,8 +33,6 @@ if (args.Length > 0 && args[0] is "demo" or "sample-data")
 
 var builder = WebApplication.CreateBuilder(FunctionsHostingExtensions.WithoutFunctionsJsonVerb(args));
 var storage = StorageConnectionSetting.Read(builder.Configuration, "AzureWebJobsStorage", StorageConnectionSetting.DevelopmentStorage);
-var writesFunctionsJsonOnly = args is [FunctionsHostingExtensions.FunctionsJsonVerb, ..]; // runs at publish time and needs no storage
-await using var developmentStorage = storage.ConnectionString is { } connectionString && !writesFunctionsJsonOnly ? await DevelopmentStorage.StartIfNeededAsync(connectionString, Console.Out) : null;
 builder.AddFunctionsHosting();
 builder.AddChurnFlowsTelemetry();
 builder.Services.ConfigureHttpJsonOptions(o =>
@@ -57,6 +55,8 @@ if (app.RunFunctionsJsonVerb(args) is { } exitCode)
     return exitCode;
 }
 
+// Only serving needs storage (the functions-json verb above runs at publish time): start Azurite if it is development storage.
+await using var developmentStorage = storage.ConnectionString is { } connectionString ? await DevelopmentStorage.StartIfNeededAsync(connectionString, Console.Out) : null;
 await app.RunAsync();
 return 0;
 

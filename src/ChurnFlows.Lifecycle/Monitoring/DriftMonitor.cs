@@ -28,7 +28,7 @@ public sealed class DriftMonitor(LifecycleServices services)
         var window = await ReadServedAsync(model, version, from, now, outcomes, cancellationToken).ConfigureAwait(false);
         var triggers = new List<string>();
         var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };
-        var report = DriftDetector.Compare(model.ReferenceHistograms, window.Features, options, model.PredictionHistogram, window.Predictions);
+        var report = window.Drift.Compare(options);
         var drifted = report.DriftedFeatures.ToList();
         var served = report.CurrentCount; // the predictions served, each logged entry counting its weight
         if (served >= settings.MinimumPredictions && drifted.Count >= settings.MinimumDriftedFeatures)

@@ -3,31 +3,46 @@ using System.Text.Json;
 namespace ChurnFlows.Lifecycle.Monitoring;
 
 /// <summary>
-/// Reads one JSON-lines blob that arrives in pieces: each complete line is parsed as soon as its piece arrives,
-/// and a line cut by a piece boundary waits for the rest of it. Blank lines are skipped.
+/// Reads one JSON-lines blob that arrives in pieces: each complete line is parsed where it lies in its piece,
+/// and only a line cut by a piece boundary is copied, to be joined with the rest of it. Blank lines are skipped.
 /// </summary>
 /// <param name="blobName">The blob, named in errors.</param>
 internal sealed class JsonLines(string blobName)
 {
     private byte[] _partialLine = [];
     private long _partialLineOffset;
+    private long _pieceOffset;
 
     /// <summary>Parses the complete lines that <paramref name="piece"/> (the next bytes of the blob) ends.</summary>
     /// <exception cref="InvalidDataException">A line is not a <typeparamref name="T"/>.</exception>
     public List<T> Read<T>(ReadOnlyMemory<byte> piece, JsonSerializerOptions options)
     {
-        var data = _partialLine.Length == 0 ? piece.Span : [.. _partialLine, .. piece.Span];
+        var data = piece.Span;
         var entries = new List<T>();
         var start = 0;
         int length;
         while ((length = data[start..].IndexOf((byte)'\n')) >= 0)
         {
-            Parse(data.Slice(start, length), _partialLineOffset + start, entries, options);
+            if (_partialLine.Length > 0)
+            {
+                Parse([.. _partialLine, .. data[..length]], _partialLineOffset, entries, options);
+                _partialLine = [];
+            }
+            else
+            {
+                Parse(data.Slice(start, length), _pieceOffset + start, entries, options);
+            }
+
             start += length + 1;
         }
 
-        _partialLineOffset += start;
-        _partialLine = data[start..].ToArray();
+        if (start < data.Length)
+        {
+            _partialLineOffset = _partialLine.Length > 0 ? _partialLineOffset : _pieceOffset + start;
+            _partialLine = [.. _partialLine, .. data[start..]];
+        }
+
+        _pieceOffset += data.Length;
         return entries;
     }
 
@@ -37,7 +52,6 @@ internal sealed class JsonLines(string blobName)
     {
         var entries = new List<T>();
         Parse(_partialLine, _partialLineOffset, entries, options);
-        _partialLineOffset += _partialLine.Length;
         _partialLine = [];
         return entries;
     }

@@ -73,18 +73,6 @@ public sealed class PredictionLogStore(BlobContainerClient container, int pieceB
         }
     }
 
-    /// <summary>Reads the predictions logged from <paramref name="from"/> to <paramref name="to"/> into a list (for small windows; see <see cref="StreamPredictionsAsync"/>).</summary>
-    public async Task<IReadOnlyList<PredictionLogEntry>> ReadPredictionsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
-    {
-        var list = new List<PredictionLogEntry>();
-        await foreach (var entry in StreamPredictionsAsync(from, to, cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(entry);
-        }
-
-        return list;
-    }
-
     /// <summary>Reads the outcomes recorded from <paramref name="from"/> to <paramref name="to"/>.</summary>
     /// <exception cref="InvalidDataException">A line is not an outcome (the message names the blob and where).</exception>
     public async Task<IReadOnlyList<OutcomeEntry>> ReadOutcomesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)

@@ -56,36 +56,20 @@ public static class DriftDetector
             throw new ArgumentException($"There are {weights.Length} weights for {current.RowCount} rows.", nameof(weights));
         }
 
-        var histograms = new List<FeatureHistogram>();
-        foreach (var r in reference)
+        var accumulated = new DriftAccumulator(reference, current.FeatureNames, predictionReference);
+        var row = new double[current.ColumnCount];
+        for (var i = 0; i < current.RowCount; i++)
         {
-            var index = current.FeatureNames.ToList().IndexOf(r.Name);
-            if (index < 0)
-            {
-                continue;
-            }
-
-            var h = r.EmptyCopy();
-            var column = current.Column(index);
-            for (var i = 0; i < column.Length; i++)
-            {
-                h.Add(column[i], weights.IsEmpty ? 1 : weights[i]);
-            }
-
-            histograms.Add(h);
+            current.CopyRow(i, row);
+            accumulated.AddRow(row, weights.IsEmpty ? 1 : weights[i]);
         }
 
-        FeatureHistogram? predicted = null;
-        if (predictionReference is not null && !predictions.IsEmpty)
+        for (var i = 0; i < predictions.Length; i++)
         {
-            predicted = predictionReference.EmptyCopy();
-            for (var i = 0; i < predictions.Length; i++)
-            {
-                predicted.Add(predictions[i], weights.IsEmpty ? 1 : weights[i]);
-            }
+            accumulated.AddPrediction(predictions[i], weights.IsEmpty ? 1 : weights[i]);
         }
 
-        return Compare(reference, histograms, options, predictionReference, predicted);
+        return accumulated.Compare(options);
     }
 
     /// <summary>Compares accumulated histograms (e.g. from prediction logs) with the reference.</summary>

@@ -100,7 +100,7 @@ public sealed class DriftCheckSuite : IBenchmarkSuite
     /// <summary>The check's drift comparison as it was before streaming: every entry of the window in a list, laid out as one matrix.</summary>
     private static async Task<DriftReport> WholeWindowAsync(LifecycleServices lifecycle, ModelArtifact model, DriftMonitorSettings settings, DateTimeOffset now)
     {
-        var logged = (await lifecycle.Predictions.ReadPredictionsAsync(now.AddHours(-settings.WindowHours), now)).Where(e => e.ModelVersion == model.Version).ToList();
+        var logged = await lifecycle.Predictions.StreamPredictionsAsync(now.AddHours(-settings.WindowHours), now).Where(e => e.ModelVersion == model.Version).ToListAsync();
         var names = model.Pipeline.FeatureNames;
         var columns = Enumerable.Range(0, names.Count).Select(c => logged.Select(e => e.Features[c]).ToArray()).ToArray();
         var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };

@@ -111,7 +111,7 @@ public sealed class CanaryEndpointsTests(CanaryAppsFixture apps) : IClassFixture
 
         // The prediction log records which model answered each customer.
         await apps.CanaryServices.GetRequiredService<PredictionLogger>().FlushAsync();
-        var logged = (await apps.CanaryServices.GetRequiredService<LifecycleServices>().Predictions.ReadPredictionsAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow))
+        var logged = (await apps.CanaryServices.GetRequiredService<LifecycleServices>().Predictions.StreamPredictionsAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow).ToListAsync())
             .Where(e => e.ModelVersion == apps.Staging).ToList();
         Assert.Equal(canary.Select(a => a.Key).Order(), logged.Select(e => e.CustomerId).Distinct().Order());
         Assert.All(logged, e => Assert.Equal(ModelStage.Staging, e.ModelStage));

@@ -86,7 +86,7 @@ public sealed class LifecycleEndpointsTests : IAsyncLifetime
             """));
         Assert.Equal(HttpStatusCode.OK, customer.StatusCode);
         await _factory.Services.GetRequiredService<PredictionLogger>().FlushAsync();
-        var logged = await _factory.Services.GetRequiredService<LifecycleServices>().Predictions.ReadPredictionsAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow);
+        var logged = await _factory.Services.GetRequiredService<LifecycleServices>().Predictions.StreamPredictionsAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow).ToListAsync();
         Assert.Contains(logged, e => e.CustomerId == "LOGGED-1" && e.Features.Length > 0);
         Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync("/api/outcomes", Json("""[{"customer_id":"LOGGED-1","churned":true}]"""))).StatusCode);
     }

@@ -23,11 +23,7 @@ public class PredictionLogStoreTests
 
         var from = Noon.AddMinutes(-90);
         var to = Noon.AddMinutes(45);
-        var streamed = new List<PredictionLogEntry>();
-        await foreach (var e in store.StreamPredictionsAsync(from, to))
-        {
-            streamed.Add(e);
-        }
+        var streamed = await store.StreamPredictionsAsync(from, to).ToListAsync();
 
         var expected = entries.Concat(Entries(50, Noon.AddHours(-2), TimeSpan.FromSeconds(7), "late")).Where(e => e.At >= from && e.At <= to).ToList();
         Assert.Equal(expected.Count, streamed.Count);
@@ -44,7 +40,7 @@ public class PredictionLogStoreTests
         await blob.CreateAppendBlobIfNotExistsAsync();
         await blob.AppendBlockAsync(BinaryData.FromString($"{Line("C1")}\r\n\n   \n{Line("C2")}"));
 
-        var read = await new PredictionLogStore(c.Client, 16).ReadPredictionsAsync(Noon, Noon.AddHours(1));
+        var read = await new PredictionLogStore(c.Client, 16).StreamPredictionsAsync(Noon, Noon.AddHours(1)).ToListAsync();
 
         Assert.Equal(["C1", "C2"], read.Select(e => e.CustomerId));
     }
@@ -62,7 +58,7 @@ public class PredictionLogStoreTests
         var first = Line("C1") + "\n";
         await blob.AppendBlockAsync(BinaryData.FromString(first + bad + "\n" + Line("C3") + "\n"));
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => new PredictionLogStore(c.Client, 32).ReadPredictionsAsync(Noon, Noon.AddHours(1)));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await new PredictionLogStore(c.Client, 32).StreamPredictionsAsync(Noon, Noon.AddHours(1)).ToListAsync());
 
         Assert.Contains("predictions/2026/05/01/12/broken.jsonl", error.Message, StringComparison.Ordinal);
         Assert.Contains($"at byte {first.Length} ", error.Message, StringComparison.Ordinal);

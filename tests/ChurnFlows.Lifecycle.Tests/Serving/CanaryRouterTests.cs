@@ -130,7 +130,7 @@ public class CanaryRouterTests
         Assert.InRange(canary.Count, 250, 350);
         Assert.All(canary, r => Assert.Equal(staging, r.ModelVersion));
         Assert.All(results.Except(canary), r => Assert.Equal((production, ModelStage.Production), (r.ModelVersion, r.ModelStage)));
-        var logged = await new PredictionLogStore(logs.Client).ReadPredictionsAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow);
+        var logged = await new PredictionLogStore(logs.Client).StreamPredictionsAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow).ToListAsync();
         Assert.Equal(results.Select(r => (r.CustomerId, r.ModelVersion, r.ModelStage)).Order(), logged.Select(e => ((string?)e.CustomerId, e.ModelVersion, e.ModelStage)).Order());
     }
 
