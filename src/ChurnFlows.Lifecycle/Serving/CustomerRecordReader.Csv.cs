@@ -95,12 +95,12 @@ public sealed partial class CustomerRecordReader
     private string? ReadText(int input, string text, out double value)
     {
         value = double.NaN;
+        var column = _columns[input];
         if (ValueParser.IsMissing(text))
         {
-            return null;
+            return CheckMissing(column);
         }
 
-        var column = _columns[input];
         string? error;
         switch (column.Kind)
         {

@@ -20,13 +20,8 @@ public sealed partial class CustomerRecordReader
         {
             ref readonly var value = ref values[slots[i]];
             inputs[i] = double.NaN;
-            if (value.Token is JsonTokenType.None or JsonTokenType.Null)
-            {
-                continue;
-            }
-
             var column = _columns[i];
-            var problem = column.Kind switch
+            var problem = value.Token is JsonTokenType.None or JsonTokenType.Null ? CheckMissing(column) : column.Kind switch
             {
                 ColumnKind.Numeric or ColumnKind.Integer => value.Token == JsonTokenType.Number && value.IsDouble ? CheckNumber(value.Number, column, out inputs[i]) : $"expected a number, got {value.KindName}",
                 ColumnKind.Date => value.Token == JsonTokenType.String && ReadDate(body, value, column.DateFormat, out inputs[i]) ? null : "expected a date string (yyyy-MM-dd)",

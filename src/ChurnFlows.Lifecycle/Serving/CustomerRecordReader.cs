@@ -8,8 +8,8 @@ namespace ChurnFlows.Lifecycle.Serving;
 /// or a CSV row: numbers as numbers (counts must be whole and not negative), dates as <c>yyyy-MM-dd</c>
 /// strings, Booleans as true/false, categoricals as strings (a JSON number or Boolean is taken in its text
 /// form) encoded by the model's vocabulary, where an unknown category is "other", never an error; absent,
-/// null or empty fields are missing values. Every problem is collected with its field name; nothing throws
-/// for bad input.
+/// null or empty fields are missing values, except in a column the schema marks not nullable; numbers beyond
+/// a double's range are refused. Every problem is collected with its field name; nothing throws for bad input.
 /// </summary>
 public sealed partial class CustomerRecordReader
 {
@@ -43,9 +43,18 @@ public sealed partial class CustomerRecordReader
     internal static string FieldName(int row, string? field = null) =>
         row < 0 ? field ?? "$" : field is null ? $"[{row}]" : $"[{row}].{field}";
 
+    /// <summary>The problem with an absent, null or empty field: none, unless the schema says the column is not nullable.</summary>
+    private static string? CheckMissing(ColumnSchema column) =>
+        column.Nullable ? null : "is required: the model's schema does not allow this field to be missing";
+
     private static string? CheckNumber(double number, ColumnSchema column, out double result)
     {
         result = double.NaN;
+        if (!double.IsFinite(number))
+        {
+            return "is out of range (beyond ±1.8E+308)";
+        }
+
         if (column.Kind == ColumnKind.Integer && number < 0)
         {
             return $"must not be negative (got {number})";

@@ -7,7 +7,8 @@ namespace ChurnFlows.Benchmarks.Serving;
 
 /// <summary>
 /// The real ChurnFlows executable (the Release build copied beside the benchmarks), started in its own
-/// process on a free loopback port, standalone, in Production with console logging at Warning.
+/// process on a free loopback port, standalone, in Production, with the settings it ships with (its appsettings.json:
+/// console logging at Information, ASP.NET Core's at Warning).
 /// </summary>
 internal sealed class ServedApp : IAsyncDisposable
 {
@@ -42,11 +43,10 @@ internal sealed class ServedApp : IAsyncDisposable
         }
 
         var port = FreeLoopbackPort();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["AzureWebJobsStorage"] = storageConnectionString;
         info.Environment["ChurnFlows__HostMode"] = "Standalone";
         info.Environment["ChurnFlows__TaskHub"] = taskHub;

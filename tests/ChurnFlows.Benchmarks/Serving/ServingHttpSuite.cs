@@ -242,7 +242,7 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
     }
 
     private static string LogLine(long served, LoggedPredictions logged) =>
-        Text($"Prediction log: {logged.Entries:N0} entries standing for {logged.StandsFor:N0} of {served:N0} served predictions ({(logged.StandsFor - served) / (double)Math.Max(1, served):+0.0%;-0.0%} against the served count: sampled entries carry estimated weights, and entries dropped or not yet flushed count short; the app's rate limit is set by ChurnFlows__PredictionLogMaxPerSecond).");
+        Text($"Prediction log: {logged.Entries:N0} entries standing for {logged.StandsFor:N0} of {served:N0} served predictions ({(logged.StandsFor - served) / (double)Math.Max(1, served):+0.0%;-0.0%;0.0%} against the served count: sampled entries carry estimated weights, and entries dropped or not yet flushed count short; the app's rate limit is set by ChurnFlows__PredictionLogMaxPerSecond).");
 
     private static void PrintBatches(List<(string Label, BatchResult Result)> batches)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -23,7 +22,7 @@ public sealed class InfraTemplateTests
 
     private static readonly Lazy<Task<(string Text, List<JsonObject> Resources)>> Template = new(BuildAsync);
 
-    private static string RepositoryRoot => Metadata("RepositoryRoot");
+    private static string RepositoryRoot => TestAssemblyMetadata.RepositoryRoot;
 
     [Fact]
     public async Task MainBicep_Lint_ReportsNothing()
@@ -145,7 +144,7 @@ public sealed class InfraTemplateTests
     /// <summary>Runs the Bicep compiler; returns its exit code, its output and its diagnostics (standard error).</summary>
     private static async Task<(int ExitCode, string Output, string Diagnostics)> BicepAsync(params string[] arguments)
     {
-        var bicep = Metadata("BicepPath");
+        var bicep = TestAssemblyMetadata.Get("BicepPath");
         if (!OperatingSystem.IsWindows())
         {
             // Package extraction does not always keep the executable bit.
@@ -160,8 +159,4 @@ public sealed class InfraTemplateTests
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout, await stderr);
     }
-
-    private static string Metadata(string key) =>
-        typeof(InfraTemplateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
-        ?? throw new InvalidOperationException($"The test assembly has no {key}.");
 }

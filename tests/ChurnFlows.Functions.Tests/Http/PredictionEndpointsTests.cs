@@ -124,6 +124,7 @@ public sealed class PredictionEndpointsTests(ServedModelFixture served) : IClass
     [InlineData("\"products_owned\":1", "\"products_owned\":1.5", "products_owned", "whole number")]
     [InlineData("\"last_login_date\":\"2026-05-01\"", "\"last_login_date\":\"yesterday\"", "last_login_date", "date string")]
     [InlineData("\"last_login_date\":\"2026-05-01\"", "\"last_login_date\":20260501", "last_login_date", "date string")]
+    [InlineData("\"total_spent\":640.5", "\"total_spent\":1e400", "total_spent", "out of range")]
     public async Task Predict_BadField_Returns400NamingIt(string good, string bad, string field, string problem)
     {
         var response = await PostAsync("/api/predict", Customer.Replace(good, bad, StringComparison.Ordinal));

@@ -13,6 +13,11 @@ public class CustomerRecordReaderTests
     private static readonly CustomerRecordReader Reader = new(PlanChurnData.Schema, Pipeline);
     private static readonly int Plan = Pipeline.InputColumns.ToList().IndexOf("plan");
 
+    /// <summary>The same model read by a schema whose <c>monthly_fee</c> column is not nullable.</summary>
+    private static readonly CustomerRecordReader FeeRequiredReader = new(
+        PlanChurnData.Schema with { Columns = [.. PlanChurnData.Schema.Columns.Select(c => c.Name == "monthly_fee" ? c with { Nullable = false } : c)] },
+        Pipeline);
+
     private static (double[] Inputs, List<FieldError> Errors) ReadJson(string json)
     {
         var errors = new List<FieldError>();
@@ -49,6 +54,51 @@ public class CustomerRecordReaderTests
         var error = Assert.Single(errors);
         Assert.Equal("[4].plan", error.Field);
         Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("monthly_fee", "1e400")]
+    [InlineData("monthly_fee", "-1E+309")]
+    [InlineData("tenure_months", "1e999")]
+    public void Read_NumberBeyondADoublesRange_IsAnErrorNamingTheField(string field, string number)
+    {
+        var (_, errors) = ReadJson($$"""{"{{field}}":{{number}},"plan":"basic"}""");
+
+        var error = Assert.Single(errors);
+        Assert.Equal($"[4].{field}", error.Field);
+        Assert.Contains("out of range", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"plan":"basic","tenure_months":3}""")]
+    [InlineData("""{"plan":"basic","tenure_months":3,"monthly_fee":null}""")]
+    public void Read_FieldTheSchemaSaysIsNotNullable_AbsentOrNull_IsAnErrorNamingIt(string json)
+    {
+        Assert.Empty(ReadJson(json).Errors); // the same customer is fine where the column is nullable
+
+        var errors = new List<FieldError>();
+        var body = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(body);
+        reader.Read();
+        new CustomerObjectReader(new ServingColumns([FeeRequiredReader])).Read(body, ref reader, models: null, errors, row: 4, out _, out _, out _);
+
+        var error = Assert.Single(errors);
+        Assert.Equal("[4].monthly_fee", error.Field);
+        Assert.Contains("is required", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadCsv_EmptyCellOrAbsentColumn_TheSchemaSaysIsNotNullable_IsAnErrorNamingIt()
+    {
+        var empty = new List<FieldError>();
+        var absent = new List<FieldError>();
+
+        FeeRequiredReader.ReadCsv(new StringReader("account,plan,monthly_fee\nA1,basic,10\nA2,basic,\n"), empty, 10);
+        FeeRequiredReader.ReadCsv(new StringReader("account,plan\nA1,basic\n"), absent, 10);
+
+        Assert.Equal(["[1].monthly_fee"], empty.Select(e => e.Field));
+        Assert.Equal(["[0].monthly_fee"], absent.Select(e => e.Field));
+        Assert.All(empty.Concat(absent), e => Assert.Contains("is required", e.Problem, StringComparison.Ordinal));
     }
 
     [Fact]
