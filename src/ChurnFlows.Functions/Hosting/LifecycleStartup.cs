@@ -35,7 +35,7 @@ internal sealed partial class LifecycleStartup(LifecycleServices lifecycle, ITas
                 await hub.CreateIfNotExistsAsync(stoppingToken).ConfigureAwait(false);
                 break;
             }
-            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
+            catch (Exception e) when (StorageOutage.Is(e))
             {
                 StorageUnavailable(logger, delay.TotalSeconds, e.Message);
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using ChurnFlows.Storage;
 using ChurnFlows.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -21,13 +22,13 @@ public sealed class BlobTriggerPollerTests
     }
 
     /// <summary>A fresh poller over the same storage, as after a process restart.</summary>
-    private static (BlobTriggerPoller Poller, InvocationRecorder Recorder) StartPoller(StorageAccount account, FunctionTable table)
+    private static (BlobTriggerPoller Poller, InvocationRecorder Recorder) StartPoller(StorageAccount account, FunctionTable table, ILogger<BlobTriggerPoller>? logger = null)
     {
         var services = new ServiceCollection().AddSingleton<InvocationRecorder>().AddLogging().BuildServiceProvider();
-        var options = Options.Create(new FunctionsHostingOptions { MaxDequeueCount = 2 });
+        var options = Options.Create(new FunctionsHostingOptions { MaxDequeueCount = 2, BlobPollInterval = TimeSpan.FromMilliseconds(100) });
         var configuration = new ConfigurationBuilder().Build();
         var dispatcher = new TriggerDispatcher(services.GetRequiredService<IServiceScopeFactory>(), NullLogger<TriggerDispatcher>.Instance);
-        var poller = new BlobTriggerPoller(table, dispatcher, new StorageConnections(account, configuration), options, NullLogger<BlobTriggerPoller>.Instance);
+        var poller = new BlobTriggerPoller(table, dispatcher, new StorageConnections(account, configuration), options, logger ?? NullLogger<BlobTriggerPoller>.Instance);
         return (poller, services.GetRequiredService<InvocationRecorder>());
     }
 
@@ -70,5 +71,42 @@ public sealed class BlobTriggerPollerTests
 
         Assert.Equal([1, 1, 0], handed);
         Assert.Equal(2, recorder.Invocations.Count);
+    }
+
+    [Fact]
+    public async Task Run_StorageUnreachable_LogsOneLineNamingTheReason_AndKeepsPolling()
+    {
+        var options = new StorageClientOptions();
+        options.Retry.MaxRetries = 0;
+        var port = UnusedLoopbackPort();
+        var account = StorageAccount.FromConnectionString(StorageConnectionString.ForAzurite(port, port, port), options);
+        var table = new FunctionTable().AddBlob("Ingest", "churn-incoming/{name}", sp => ActivatorUtilities.CreateInstance<FailingHandler>(sp));
+        var logger = new RecordingLogger<BlobTriggerPoller>();
+        var (poller, _) = StartPoller(account, table, logger);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var running = poller.RunAsync(stop.Token);
+        while (logger.Entries.Count < 3 && !stop.IsCancellationRequested)
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        await running;
+        Assert.True(logger.Entries.Count >= 3, "the poller stopped polling after the first failure");
+        Assert.All(logger.Entries, entry =>
+        {
+            Assert.Equal(LogLevel.Warning, entry.Level);
+            Assert.Null(entry.Exception); // no stack trace every interval
+            Assert.StartsWith("Blob poll could not reach storage; retrying in 0.1 s: ", entry.Message, StringComparison.Ordinal);
+            Assert.Contains("Connection refused", entry.Message, StringComparison.Ordinal);
+        });
+    }
+
+    private static int UnusedLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

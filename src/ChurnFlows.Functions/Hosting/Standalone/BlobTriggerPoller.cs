@@ -44,7 +44,11 @@ public sealed partial class BlobTriggerPoller(FunctionTable table, TriggerDispat
             {
                 return;
             }
-            catch (Exception e) // a storage outage or a bad setting must not stop the poller: log and try again
+            catch (Exception e) when (StorageOutage.Is(e)) // an outage must not stop the poller: one line, and try again
+            {
+                LogStorageUnreachable(logger, options.Value.BlobPollInterval.TotalSeconds, e.Message);
+            }
+            catch (Exception e) // nor must anything else, which is logged with its stack trace
             {
                 LogPollFailed(logger, e);
             }
@@ -130,6 +134,9 @@ public sealed partial class BlobTriggerPoller(FunctionTable table, TriggerDispat
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Blob poll failed; retrying next interval")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Blob poll could not reach storage; retrying in {Seconds} s: {Reason}")]
+    private static partial void LogStorageUnreachable(ILogger logger, double seconds, string reason);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Function {Function} gave up on blob {Blob} after {Attempts} attempts")]
     private static partial void LogPoisoned(ILogger logger, string function, string blob, int attempts);

@@ -67,7 +67,11 @@ public sealed partial class QueueTriggerPoller(FunctionTable table, TriggerDispa
             {
                 return;
             }
-            catch (Exception e) // a storage outage or a bad setting must not stop the poller: log and try again
+            catch (Exception e) when (StorageOutage.Is(e)) // an outage must not stop the poller: one line, and try again
+            {
+                LogStorageUnreachable(logger, function.Name, options.Value.QueuePollInterval.TotalSeconds, e.Message);
+            }
+            catch (Exception e) // nor must anything else, which is logged with its stack trace
             {
                 LogPollFailed(logger, e, function.Name);
             }
@@ -84,6 +88,9 @@ public sealed partial class QueueTriggerPoller(FunctionTable table, TriggerDispa
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Queue poll of {Function} failed; retrying")]
     private static partial void LogPollFailed(ILogger logger, Exception exception, string function);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Queue poll of {Function} could not reach storage; retrying in {Seconds} s: {Reason}")]
+    private static partial void LogStorageUnreachable(ILogger logger, string function, double seconds, string reason);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "Function {Function} moved message {MessageId} to the poison queue after {Attempts} attempts")]
     private static partial void LogPoisoned(ILogger logger, string function, string messageId, long attempts);
