@@ -41,6 +41,26 @@ internal static class JsonFields
     }
 
     /// <summary>
+    /// Names each property of <paramref name="obj"/> that is not one of <paramref name="known"/>: a command's
+    /// body is small and exact, so a misspelt option (<c>require_aproval</c>) is refused instead of ignored.
+    /// </summary>
+    public static void RejectUnknown(JsonElement? obj, List<FieldError> errors, params string[] known)
+    {
+        if (obj is not { } o)
+        {
+            return;
+        }
+
+        foreach (var property in o.EnumerateObject())
+        {
+            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            {
+                errors.Add(new FieldError(property.Name, $"is not a field of this request (it takes {string.Join(", ", known)})"));
+            }
+        }
+    }
+
+    /// <summary>
     /// Reads an optional JSON object body of at most <paramref name="limit"/> bytes: null when there is no
     /// body, a problem for an oversized or malformed one, and an error when it is not an object.
     /// </summary>

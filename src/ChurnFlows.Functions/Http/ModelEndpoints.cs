@@ -70,6 +70,7 @@ public static class ModelEndpoints
 
         var stageName = JsonFields.String(body, "stage", errors) ?? nameof(ModelStage.Staging);
         var reason = JsonFields.String(body, "reason", errors) ?? "requested through the API";
+        JsonFields.RejectUnknown(body, errors, "stage", "reason");
         var stage = Enum.GetValues<ModelStage>().FirstOrDefault(s => s != ModelStage.Production && string.Equals(s.ToString(), stageName, StringComparison.OrdinalIgnoreCase), ModelStage.Production);
         if (errors.Count == 0 && stage == ModelStage.Production)
         {

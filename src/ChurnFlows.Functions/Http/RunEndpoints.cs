@@ -38,6 +38,7 @@ public static class RunEndpoints
         var reason = JsonFields.String(body, "reason", errors);
         var dataset = JsonFields.String(body, "dataset_sha256", errors);
         var approval = JsonFields.Boolean(body, "require_approval", errors);
+        JsonFields.RejectUnknown(body, errors, "reason", "dataset_sha256", "require_approval");
         if (errors.Count > 0)
         {
             return HttpProblems.Invalid(errors);
@@ -52,10 +53,10 @@ public static class RunEndpoints
         return HttpProblems.Problem(StatusCodes.Status409Conflict, result.RunId is null ? "Nothing to train on" : "A retrain is already running", result.Message);
     }
 
-    private static async Task<Results<Ok<RunDetail>, NotFound>> GetAsync(string id, LifecycleServices lifecycle, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RunDetail>, ProblemHttpResult>> GetAsync(string id, LifecycleServices lifecycle, CancellationToken cancellationToken)
     {
         var summary = await lifecycle.Runs.GetAsync(id, cancellationToken);
-        return summary is null ? TypedResults.NotFound() : TypedResults.Ok(new RunDetail(summary, await lifecycle.Runs.GetStepsAsync(id, cancellationToken)));
+        return summary is null ? UnknownRun(id) : TypedResults.Ok(new RunDetail(summary, await lifecycle.Runs.GetStepsAsync(id, cancellationToken)));
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult, ValidationProblem>> DecideAsync(string id, bool approve, HttpRequest request, LifecycleServices lifecycle, CancellationToken cancellationToken)
@@ -68,6 +69,7 @@ public static class RunEndpoints
 
         var by = JsonFields.String(body, "by", errors);
         var comment = JsonFields.String(body, "comment", errors);
+        JsonFields.RejectUnknown(body, errors, "by", "comment");
         if (errors.Count > 0)
         {
             return HttpProblems.Invalid(errors);
@@ -76,7 +78,7 @@ public static class RunEndpoints
         var summary = await lifecycle.Runs.GetAsync(id, cancellationToken);
         if (summary is null)
         {
-            return HttpProblems.Problem(StatusCodes.Status404NotFound, "Unknown run", $"No run '{id}' exists.");
+            return UnknownRun(id);
         }
 
         var running = await lifecycle.Client.GetInstanceAsync(LifecycleServices.RetrainInstanceId, cancellationToken);
@@ -93,4 +95,6 @@ public static class RunEndpoints
     /// <param name="Run">The summary.</param>
     /// <param name="Steps">The steps in order.</param>
     public sealed record RunDetail(RunSummary Run, IReadOnlyList<RunStep> Steps);
+
+    private static ProblemHttpResult UnknownRun(string id) => HttpProblems.Problem(StatusCodes.Status404NotFound, "Unknown run", $"No run '{id}' exists.");
 }

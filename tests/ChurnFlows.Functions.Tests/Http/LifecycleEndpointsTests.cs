@@ -97,6 +97,9 @@ public sealed class LifecycleEndpointsTests : IAsyncLifetime
     [InlineData("/api/outcomes", """{"customer_id":"C1"}""", "$")]
     [InlineData("/api/outcomes", """[{"customer_id":"C1"}]""", "[0].churned")]
     [InlineData("/api/outcomes", """[{"customer_id":7,"churned":"yes"}]""", "[0].customer_id")]
+    [InlineData("/api/retrain", """{"reason":"typo","require_aproval":true}""", "require_aproval")]
+    [InlineData("/api/runs/no-such-run/approve", """{"by":"ops","verdict":"yes"}""", "verdict")]
+    [InlineData("/api/models/v-none/stage", """{"stage":"Archived","why":"old"}""", "why")]
     [InlineData("/api/runs/no-such-run/approve", "", null)]
     public async Task Post_BadInput_IsRefusedNamingTheField(string path, string body, string? field)
     {
@@ -123,6 +126,16 @@ public sealed class LifecycleEndpointsTests : IAsyncLifetime
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task GetRun_Unknown_Is404ProblemNamingIt()
+    {
+        var response = await _client.GetAsync("/api/runs/no-such-run");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("no-such-run", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private DurableTaskClient Durable => _factory.Services.GetRequiredService<DurableTaskClient>();
