@@ -1,6 +1,5 @@
 using System.Globalization;
 using ChurnFlows.ML.Artifacts;
-using ChurnFlows.ML.Drift;
 using ChurnFlows.ML.Evaluation;
 
 namespace ChurnFlows.Lifecycle.Monitoring;
@@ -27,8 +26,7 @@ public sealed class DriftMonitor(LifecycleServices services)
         var outcomes = await services.Predictions.ReadOutcomesAsync(from, now, cancellationToken).ConfigureAwait(false);
         var window = await ReadServedAsync(model, version, from, now, outcomes, cancellationToken).ConfigureAwait(false);
         var triggers = new List<string>();
-        var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };
-        var report = window.Drift.Compare(options);
+        var report = window.Drift.Compare(settings.ToDriftOptions());
         var drifted = report.DriftedFeatures.ToList();
         var served = report.CurrentCount; // the predictions served, each logged entry counting its weight
         if (served >= settings.MinimumPredictions && drifted.Count >= settings.MinimumDriftedFeatures)

@@ -1,3 +1,5 @@
+using ChurnFlows.ML.Drift;
+
 namespace ChurnFlows.Lifecycle.Monitoring;
 
 /// <summary>What the drift monitor looks at and when it asks for a retrain.</summary>
@@ -32,4 +34,7 @@ public sealed record DriftMonitorSettings
 
     /// <summary>Gets the NCRONTAB schedule of the monitor's timer.</summary>
     public string Schedule { get; init; } = "0 0 * * * *";
+
+    /// <summary>The detector's thresholds these settings give: drift at <see cref="PsiDrift"/> or <see cref="KsDrift"/>, measured from <see cref="MinimumPredictions"/> on.</summary>
+    public DriftOptions ToDriftOptions() => new() { PsiDrift = PsiDrift, KsDrift = KsDrift, MinimumCount = MinimumPredictions };
 }

@@ -7,11 +7,11 @@ using ChurnFlows.Lifecycle.Monitoring;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.ML.Artifacts;
-using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Drift;
 using ChurnFlows.ML.Synthetic;
 using ChurnFlows.Storage;
 using ChurnFlows.Storage.Emulator;
+using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Benchmarks.Lifecycle;
 
@@ -100,11 +100,9 @@ public sealed class DriftCheckSuite : IBenchmarkSuite
     /// <summary>The check's drift comparison as it was before streaming: every entry of the window in a list, laid out as one matrix.</summary>
     private static async Task<DriftReport> WholeWindowAsync(LifecycleServices lifecycle, ModelArtifact model, DriftMonitorSettings settings, DateTimeOffset now)
     {
-        var logged = await lifecycle.Predictions.StreamPredictionsAsync(now.AddHours(-settings.WindowHours), now).Where(e => e.ModelVersion == model.Version).ToListAsync();
-        var names = model.Pipeline.FeatureNames;
-        var columns = Enumerable.Range(0, names.Count).Select(c => logged.Select(e => e.Features[c]).ToArray()).ToArray();
-        var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };
-        return DriftDetector.Compare(model.ReferenceHistograms, new FeatureMatrix(names, columns), options, model.PredictionHistogram, [.. logged.Select(e => e.Probability)], [.. logged.Select(e => e.Weight)]);
+        var logged = await lifecycle.Predictions.StreamPredictionsAsync(now.AddHours(-settings.WindowHours), now)
+            .Where(e => e.ModelVersion == model.Version).Select(e => (e.Features, e.Probability, e.Weight)).ToListAsync();
+        return WholeWindowDrift.Compare(model, logged, settings.ToDriftOptions());
     }
 
     /// <summary>Runs <paramref name="work"/> after a full collection, sampling the managed heap every 5 ms for its peak.</summary>

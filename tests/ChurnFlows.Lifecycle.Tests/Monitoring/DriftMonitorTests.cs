@@ -4,11 +4,10 @@ using ChurnFlows.Lifecycle.Monitoring;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.ML.Artifacts;
-using ChurnFlows.ML.Data;
-using ChurnFlows.ML.Drift;
 using ChurnFlows.ML.Synthetic;
 using ChurnFlows.Storage;
 using ChurnFlows.Storage.Emulator;
+using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Lifecycle.Tests.Monitoring;
 
@@ -59,7 +58,7 @@ public sealed class DriftMonitorTests : IAsyncLifetime
 
         var check = await Services.Drift.CheckAsync(new DriftMonitorSettings(), Now);
 
-        var expected = InMemory(Trained.Value, served, new DriftMonitorSettings());
+        var expected = WholeWindowDrift.Compare(Trained.Value, [.. served.Select(e => (e.Features, e.Probability, e.Weight))], new DriftMonitorSettings().ToDriftOptions());
         Assert.Equal(Trained.Value.Version, check.ModelVersion);
         Assert.Equal(served.Sum(e => (long)e.Weight), check.Predictions);
         Assert.Equal(expected.Features.Select(f => (f.Feature, Math.Round(f.Psi, 12), Math.Round(f.Ks, 12), f.Severity)), check.Features.Select(f => (f.Feature, Math.Round(f.Psi, 12), Math.Round(f.Ks, 12), f.Severity)));
@@ -103,14 +102,5 @@ public sealed class DriftMonitorTests : IAsyncLifetime
             matrix.CopyRow(r, features);
             return new PredictionLogEntry(from + (step * r), version, $"S{options.Seed}-{r}", random.NextDouble() * random.NextDouble(), features, Weight: 1 + (r % 4));
         })];
-    }
-
-    /// <summary>The check as it was done before streaming: the window's entries as one matrix, compared by the detector.</summary>
-    private static DriftReport InMemory(ModelArtifact model, List<PredictionLogEntry> window, DriftMonitorSettings settings)
-    {
-        var names = model.Pipeline.FeatureNames;
-        var columns = Enumerable.Range(0, names.Count).Select(c => window.Select(e => e.Features[c]).ToArray()).ToArray();
-        var options = new DriftOptions { PsiDrift = settings.PsiDrift, KsDrift = settings.KsDrift, MinimumCount = settings.MinimumPredictions };
-        return DriftDetector.Compare(model.ReferenceHistograms, new FeatureMatrix(names, columns), options, model.PredictionHistogram, [.. window.Select(e => e.Probability)], [.. window.Select(e => e.Weight)]);
     }
 }
