@@ -14,6 +14,9 @@ public static class AzuriteFixture
     /// <summary>Gets the running Azurite (starting it on first use).</summary>
     public static Task<AzuriteProcess> GetAsync() => Instance.Value;
 
+    /// <summary>Gets the connection string of the shared Azurite (its well-known development account on free ports).</summary>
+    public static async Task<string> GetConnectionStringAsync() => (await GetAsync()).ConnectionString;
+
     /// <summary>Gets a storage account connected to the shared Azurite.</summary>
     public static async Task<StorageAccount> GetAccountAsync(StorageClientOptions? options = null) =>
         StorageAccount.FromConnectionString((await GetAsync()).ConnectionString, options);
