@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Azure;
-using ChurnFlows.Storage.Queues;
+using Azure.Storage.Queues;
 
 namespace ChurnFlows.Durable.AzureStorage;
 
@@ -110,7 +110,7 @@ internal sealed class ActivityLock
         try
         {
             var before = Stopwatch.GetTimestamp();
-            var receipt = await _queue.UpdateMessageAsync(MessageId, PopReceipt, delay, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            var receipt = await _queue.UpdateAsync(MessageId, PopReceipt, delay, null, CancellationToken.None).ConfigureAwait(false);
             Volatile.Write(ref _popReceipt, receipt.PopReceipt);
             Interlocked.Exchange(ref _hiddenUntil, before + Ticks(delay));
         }
@@ -157,7 +157,7 @@ internal sealed class ActivityLock
     private Task RenewAsync(CancellationToken cancellationToken) => OneAtATimeAsync(async () =>
     {
         var before = Stopwatch.GetTimestamp();
-        var receipt = await _queue.UpdateMessageAsync(MessageId, PopReceipt, _visibility, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var receipt = await _queue.UpdateAsync(MessageId, PopReceipt, _visibility, null, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _popReceipt, receipt.PopReceipt);
         Interlocked.Exchange(ref _hiddenUntil, before + Ticks(_visibility));
     });

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Azure;
 using ChurnFlows.Durable.History;
+using Azure.Storage.Queues.Models;
 using ChurnFlows.Durable.Hub;
-using ChurnFlows.Storage.Queues;
 
 namespace ChurnFlows.Durable.AzureStorage;
 
@@ -111,9 +111,9 @@ public sealed partial class AzureStorageTaskHub
     private async Task<int> FetchActivitiesAsync(int count, CancellationToken cancellationToken)
     {
         var hiddenSince = Stopwatch.GetTimestamp();
-        var received = await _workItems.ReceiveMessagesAsync(count, _options.WorkItemVisibilityTimeout, cancellationToken).ConfigureAwait(false);
-        var items = new ActivityWorkItem?[received.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, received.Count), cancellationToken, async (i, ct) =>
+        var received = await _workItems.ReceiveAsync(count, _options.WorkItemVisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        var items = new ActivityWorkItem?[received.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, received.Length), cancellationToken, async (i, ct) =>
             items[i] = await AcceptActivityAsync(received[i], hiddenSince, ct).ConfigureAwait(false)).ConfigureAwait(false);
         foreach (var item in items)
         {
@@ -124,15 +124,16 @@ public sealed partial class AzureStorageTaskHub
             }
         }
 
-        return received.Count;
+        return received.Length;
     }
 
     private async Task<ActivityWorkItem?> AcceptActivityAsync(QueueMessage message, long hiddenSince, CancellationToken cancellationToken)
     {
+        var body = message.Body.ToString();
         IReadOnlyList<TaskMessage> invocations;
         try
         {
-            invocations = await _codec.DecodeAsync(message.Body, cancellationToken).ConfigureAwait(false);
+            invocations = await _codec.DecodeAsync(body, cancellationToken).ConfigureAwait(false);
             if (invocations.Count == 0 || invocations.Any(i => i.Event is not TaskScheduledEvent))
             {
                 throw new InvalidDataException("An activity message must carry activity invocations only.");
@@ -140,7 +141,7 @@ public sealed partial class AzureStorageTaskHub
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidDataException || (e is RequestFailedException { Status: 404 }))
         {
-            await MoveToPoisonAsync(_workItems, message.MessageId, message.PopReceipt, message.Body, cancellationToken).ConfigureAwait(false);
+            await MoveToPoisonAsync(_workItems, message.MessageId, message.PopReceipt, body, cancellationToken).ConfigureAwait(false);
             Logs.UnreadableMessage(_logger, _workItems.Name, message.MessageId, e);
             return null;
         }
@@ -158,7 +159,7 @@ public sealed partial class AzureStorageTaskHub
         {
             // Fail the activity visibly instead of retrying forever: the orchestration sees a TaskFailedException.
             Logs.PoisonMessage(_logger, _workItems.Name, message.MessageId, message.DequeueCount, invocation.InstanceId);
-            await _poison.SendMessageAsync(message.Body, null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            await _poison.EnqueueAsync(body, null, cancellationToken).ConfigureAwait(false);
             var failure = new TaskFailureDetails("PoisonMessage", $"Activity '{scheduled.Name}' (#{scheduled.EventId}) was dequeued {message.DequeueCount} times without completing (limit {_options.MaxDequeueCount}) and was moved to queue '{_poison.Name}'.");
             await SendAsync(invocation.InstanceId, [new TaskFailedEvent(_time.GetUtcNow().UtcDateTime, scheduled.EventId, failure)], null, cancellationToken).ConfigureAwait(false);
             await DeleteQuietlyAsync(_workItems, message.MessageId, message.PopReceipt).ConfigureAwait(false);
@@ -178,7 +179,7 @@ public sealed partial class AzureStorageTaskHub
         await Parallel.ForEachAsync(invocations, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (m, ct) =>
         {
             var body = await _codec.EncodeAsync(m.InstanceId, [m.Event], ct).ConfigureAwait(false);
-            await _workItems.SendMessageAsync(body, null, Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+            await _workItems.EnqueueAsync(body, null, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
         await DeleteQuietlyAsync(_workItems, message.MessageId, message.PopReceipt).ConfigureAwait(false);
         ActivitiesQueued();

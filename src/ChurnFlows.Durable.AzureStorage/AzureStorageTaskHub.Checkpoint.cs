@@ -1,7 +1,7 @@
 using Azure;
+using Azure.Data.Tables;
 using ChurnFlows.Durable.History;
 using ChurnFlows.Durable.Hub;
-using ChurnFlows.Storage.Tables;
 
 namespace ChurnFlows.Durable.AzureStorage;
 
@@ -15,7 +15,9 @@ namespace ChurnFlows.Durable.AzureStorage;
 /// </summary>
 public sealed partial class AzureStorageTaskHub
 {
-    private const int RowsPerBatch = TableClient.MaxTransactionActions - 1;
+    /// <summary>The most operations one entity group transaction may hold.</summary>
+    private const int MaxTransactionActions = 100;
+    private const int RowsPerBatch = MaxTransactionActions - 1;
     private const int BytesPerBatch = 3 * 1024 * 1024;
 
     private async Task<SentinelState> PersistAsync(SessionLock lk, OrchestrationCheckpoint checkpoint, CancellationToken cancellationToken)
@@ -150,11 +152,12 @@ public sealed partial class AzureStorageTaskHub
             }
 
             var actions = batches[b].Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
-            actions.Add(exists ? new TableTransactionAction(TableTransactionActionType.UpdateMerge, sentinel, etag) : new TableTransactionAction(TableTransactionActionType.Add, sentinel));
+            // An update without an ETag would be an upsert in a transaction: the sentinel must exist (it always has one when read).
+            actions.Add(exists ? new TableTransactionAction(TableTransactionActionType.UpdateMerge, sentinel, etag == default ? ETag.All : etag) : new TableTransactionAction(TableTransactionActionType.Add, sentinel));
             try
             {
-                var etags = await _history.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                etag = etags[^1];
+                var responses = await _history.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                etag = responses.Value[^1].Headers.ETag ?? default;
                 exists = true;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
@@ -195,7 +198,7 @@ public sealed partial class AzureStorageTaskHub
     {
         foreach (var m in lk.Consumed.Where(m => m.Poisoned))
         {
-            await _poison.SendMessageAsync(m.Body, null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            await _poison.EnqueueAsync(m.Body, null, cancellationToken).ConfigureAwait(false);
         }
 
         if (lk.Sentinel is { IsTerminal: true })
@@ -234,7 +237,7 @@ public sealed partial class AzureStorageTaskHub
 
     private async Task<SentinelState?> ReadSentinelAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var entity = await _history.GetEntityAsync(TaskHubLayout.EscapeKey(instanceId), HistoryRows.SentinelRowKey, ["Generation", "HistoryCount", "Checkpoint", "ExecutionId", "RuntimeStatus"], cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : SentinelState.FromEntity(entity);
+        var entity = await _history.GetEntityIfExistsAsync<TableEntity>(TaskHubLayout.EscapeKey(instanceId), HistoryRows.SentinelRowKey, ["Generation", "HistoryCount", "Checkpoint", "ExecutionId", "RuntimeStatus"], cancellationToken).ConfigureAwait(false);
+        return entity.HasValue ? SentinelState.FromEntity(entity.Value!) : null;
     }
 }

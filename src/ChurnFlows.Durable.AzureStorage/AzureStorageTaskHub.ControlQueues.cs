@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using ChurnFlows.Durable.Hub;
-using ChurnFlows.Storage.Queues;
 
 namespace ChurnFlows.Durable.AzureStorage;
 
@@ -29,8 +30,8 @@ public sealed partial class AzureStorageTaskHub
                     continue;
                 }
 
-                var received = await partition.Queue.ReceiveMessagesAsync(_options.QueueBatchSize, _options.ControlQueueVisibilityTimeout, owned).ConfigureAwait(false);
-                if (received.Count == 0)
+                var received = await partition.Queue.ReceiveAsync(_options.QueueBatchSize, _options.ControlQueueVisibilityTimeout, owned).ConfigureAwait(false);
+                if (received.Length == 0)
                 {
                     await partition.Wakeup.WaitAsync(idle, owned).ConfigureAwait(false);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.MaxPollingInterval.Ticks));
@@ -43,8 +44,8 @@ public sealed partial class AzureStorageTaskHub
                 // A full batch may leave more behind: poll again at once. A partial one drained the queue: let
                 // messages from other processes gather before the next poll, and back off from there while empty.
                 var pause = _options.ControlQueuePartialBatchDelay < _options.MaxPollingInterval ? _options.ControlQueuePartialBatchDelay : _options.MaxPollingInterval;
-                idle = received.Count >= _options.QueueBatchSize || pause < MinimumPollingInterval ? MinimumPollingInterval : pause;
-                if (received.Count < _options.QueueBatchSize && pause > TimeSpan.Zero)
+                idle = received.Length >= _options.QueueBatchSize || pause < MinimumPollingInterval ? MinimumPollingInterval : pause;
+                if (received.Length < _options.QueueBatchSize && pause > TimeSpan.Zero)
                 {
                     await partition.Wakeup.WaitAsync(pause, owned).ConfigureAwait(false);
                 }
@@ -73,14 +74,15 @@ public sealed partial class AzureStorageTaskHub
             }
         }
 
+        var body = message.Body.ToString();
         IReadOnlyList<TaskMessage> messages;
         try
         {
-            messages = await _codec.DecodeAsync(message.Body, cancellationToken).ConfigureAwait(false);
+            messages = await _codec.DecodeAsync(body, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidDataException || (e is RequestFailedException { Status: 404 }))
         {
-            await MoveToPoisonAsync(partition.Queue, message.MessageId, message.PopReceipt, message.Body, cancellationToken).ConfigureAwait(false);
+            await MoveToPoisonAsync(partition.Queue, message.MessageId, message.PopReceipt, body, cancellationToken).ConfigureAwait(false);
             Logs.UnreadableMessage(_logger, partition.Queue.Name, message.MessageId, e);
             return;
         }
@@ -95,7 +97,7 @@ public sealed partial class AzureStorageTaskHub
         if (messages.Count == 1 && DueAt(messages[0].Event) is { } due && VisibilityDelay(due) is { } wait)
         {
             // Not due yet (a chunk of a long timer, or the clock was behind): re-enqueue the rest so the dequeue count stays fresh.
-            await _controlQueues[partition.Index].SendMessageAsync(message.Body, wait, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            await _controlQueues[partition.Index].EnqueueAsync(body, wait, cancellationToken).ConfigureAwait(false);
             await DeleteQuietlyAsync(partition.Queue, message.MessageId, message.PopReceipt).ConfigureAwait(false);
             return;
         }
@@ -107,7 +109,7 @@ public sealed partial class AzureStorageTaskHub
             HeldKey = message.MessageId,
             PopReceipt = message.PopReceipt,
             DequeueCount = message.DequeueCount,
-            Body = message.Body,
+            Body = body,
             InstanceId = instanceId,
             Messages = messages,
             Poisoned = message.DequeueCount > _options.MaxDequeueCount,
@@ -141,7 +143,7 @@ public sealed partial class AzureStorageTaskHub
 
     private async Task MoveToPoisonAsync(QueueClient queue, string messageId, string popReceipt, string body, CancellationToken cancellationToken)
     {
-        await _poison.SendMessageAsync(body, null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        await _poison.EnqueueAsync(body, null, cancellationToken).ConfigureAwait(false);
         await DeleteQuietlyAsync(queue, messageId, popReceipt).ConfigureAwait(false);
     }
 
@@ -154,7 +156,7 @@ public sealed partial class AzureStorageTaskHub
         }
         catch (RequestFailedException e) when (e.Status is 400 or 404)
         {
-            // Already gone, or its receipt is stale because it was re-delivered.
+            // Already gone (MessageNotFound), or its receipt is stale because it was re-delivered (PopReceiptMismatch).
         }
     }
 
@@ -198,7 +200,7 @@ public sealed partial class AzureStorageTaskHub
 
         try
         {
-            await message.Queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, delay, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await message.Queue.UpdateAsync(message.MessageId, message.PopReceipt, delay, null, CancellationToken.None).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status is 400 or 404)
         {

@@ -125,7 +125,7 @@ public sealed partial class AzureStorageTaskHub
 
     private async Task<(string MessageId, string PopReceipt)> SendNewAsync(string body, TimeSpan? hidden, CancellationToken cancellationToken)
     {
-        var sent = await _workItems.SendMessageAsync(body, hidden, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        var sent = await _workItems.EnqueueAsync(body, hidden, cancellationToken).ConfigureAwait(false);
         return (sent.MessageId, sent.PopReceipt);
     }
 
@@ -136,7 +136,7 @@ public sealed partial class AzureStorageTaskHub
         {
             try
             {
-                var updated = await _workItems.UpdateMessageAsync(messageId, popReceipt, visibility, body, cancellationToken).ConfigureAwait(false);
+                var updated = await _workItems.UpdateAsync(messageId, popReceipt, visibility, body, cancellationToken).ConfigureAwait(false);
                 return (messageId, updated.PopReceipt);
             }
             catch (RequestFailedException e) when (e.Status is 400 or 404)

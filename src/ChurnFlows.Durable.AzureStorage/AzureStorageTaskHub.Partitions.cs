@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
-using ChurnFlows.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace ChurnFlows.Durable.AzureStorage;
 
@@ -37,7 +38,7 @@ public sealed partial class AzureStorageTaskHub
             var balanced = true;
             try
             {
-                await heartbeat.UploadAsync(BinaryData.Empty, cancellationToken: stopping).ConfigureAwait(false);
+                await heartbeat.UploadAsync(BinaryData.Empty, overwrite: true, stopping).ConfigureAwait(false);
                 await RenewLeasesAsync(stopping).ConfigureAwait(false);
                 balanced = await BalanceAsync(stopping).ConfigureAwait(false);
             }
@@ -75,7 +76,7 @@ public sealed partial class AzureStorageTaskHub
         {
             try
             {
-                await lease.RenewAsync(cancellationToken).ConfigureAwait(false);
+                await lease.RenewAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
             {
@@ -91,7 +92,7 @@ public sealed partial class AzureStorageTaskHub
         var now = DateTimeOffset.UtcNow;
         var live = new HashSet<string>(StringComparer.Ordinal) { _options.WorkerId };
         var owners = new Dictionary<int, string?>();
-        await foreach (var blob in _leases.GetBlobsAsync(null, cancellationToken).ConfigureAwait(false))
+        await foreach (var blob in _leases.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
         {
             if (blob.Name.StartsWith("workers/", StringComparison.Ordinal))
             {
@@ -102,7 +103,7 @@ public sealed partial class AzureStorageTaskHub
             }
             else if (blob.Name.StartsWith("control-", StringComparison.Ordinal) && int.TryParse(blob.Name.AsSpan(8), CultureInfo.InvariantCulture, out var index) && index < _layout.PartitionCount)
             {
-                owners[index] = string.Equals(blob.Properties.LeaseState, "leased", StringComparison.OrdinalIgnoreCase) ? blob.Properties.Metadata.GetValueOrDefault("owner") ?? "?" : null;
+                owners[index] = blob.Properties.LeaseState == LeaseState.Leased ? (blob.Metadata is { } metadata && metadata.TryGetValue("owner", out var owner) ? owner : "?") : null;
             }
         }
 
@@ -158,7 +159,7 @@ public sealed partial class AzureStorageTaskHub
         var lease = blob.GetBlobLeaseClient(Guid.NewGuid().ToString());
         try
         {
-            await lease.AcquireAsync(_options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            await lease.AcquireAsync(_options.LeaseDuration, cancellationToken: cancellationToken).ConfigureAwait(false);
             await blob.SetMetadataAsync(new Dictionary<string, string> { ["owner"] = _options.WorkerId }, new BlobRequestConditions { LeaseId = lease.LeaseId }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -229,7 +230,7 @@ public sealed partial class AzureStorageTaskHub
             await ReturnToQueueAsync(m, TimeSpan.Zero).ConfigureAwait(false)).ConfigureAwait(false);
         try
         {
-            await lease.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+            await lease.ReleaseAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
         {

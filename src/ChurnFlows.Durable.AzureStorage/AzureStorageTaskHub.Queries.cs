@@ -1,6 +1,7 @@
+using Azure;
+using Azure.Data.Tables;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.History;
-using ChurnFlows.Storage.Tables;
 
 namespace ChurnFlows.Durable.AzureStorage;
 
@@ -10,27 +11,34 @@ public sealed partial class AzureStorageTaskHub
     /// <inheritdoc />
     public async Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
     {
-        var row = await _instances.GetEntityAsync(TaskHubLayout.EscapeKey(instanceId), InstanceRows.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (row is null)
+        var row = await _instances.GetEntityIfExistsAsync<TableEntity>(TaskHubLayout.EscapeKey(instanceId), InstanceRows.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue)
         {
             // A crash between the history write and the first instance-row write leaves only the sentinel.
-            var sentinel = await _history.GetEntityAsync(TaskHubLayout.EscapeKey(instanceId), HistoryRows.SentinelRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return sentinel is null ? null : await InstanceRows.ReadAsync(sentinel, null, _payloads, cancellationToken).ConfigureAwait(false);
+            var sentinel = await _history.GetEntityIfExistsAsync<TableEntity>(TaskHubLayout.EscapeKey(instanceId), HistoryRows.SentinelRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return sentinel.HasValue ? await InstanceRows.ReadAsync(sentinel.Value!, null, _payloads, cancellationToken).ConfigureAwait(false) : null;
         }
 
-        return await ReadInstanceAsync(row, null, cancellationToken).ConfigureAwait(false);
+        return await ReadInstanceAsync(row.Value!, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<OrchestrationMetadata>> QueryInstancesAsync(OrchestrationQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var filter = TableFilter.And(
-            "RowKey eq ''",
-            query.CreatedFrom is { } from ? "CreatedTime ge " + TableFilter.Literal(from) : null,
-            query.CreatedTo is { } to ? "CreatedTime le " + TableFilter.Literal(to) : null);
+        var clauses = new List<string> { TableClient.CreateQueryFilter($"RowKey eq {InstanceRows.RowKey}") };
+        if (query.CreatedFrom is { } from)
+        {
+            clauses.Add(TableClient.CreateQueryFilter($"CreatedTime ge {from}"));
+        }
+
+        if (query.CreatedTo is { } to)
+        {
+            clauses.Add(TableClient.CreateQueryFilter($"CreatedTime le {to}"));
+        }
+
         var results = new List<OrchestrationMetadata>();
-        await foreach (var row in _instances.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _instances.QueryAsync<TableEntity>(string.Join(" and ", clauses), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var metadata = await ReadInstanceAsync(row, null, cancellationToken).ConfigureAwait(false);
             if (query.Matches(metadata))
@@ -52,7 +60,7 @@ public sealed partial class AzureStorageTaskHub
         }
 
         var events = new List<HistoryEvent>(sentinel.HistoryCount);
-        await foreach (var row in _history.QueryAsync(HistoryRows.RangeFilter(instanceId, sentinel.Generation, sentinel.HistoryCount), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _history.QueryAsync<TableEntity>(HistoryRows.RangeFilter(instanceId, sentinel.Generation, sentinel.HistoryCount), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             events.Add(await HistoryRows.FromEntityAsync(row, _payloads, cancellationToken).ConfigureAwait(false));
         }
@@ -71,7 +79,7 @@ public sealed partial class AzureStorageTaskHub
 
         var key = TaskHubLayout.EscapeKey(instanceId);
         var rows = new List<TableEntity>();
-        await foreach (var row in _history.QueryAsync(TableFilter.PartitionKeyEquals(key), ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _history.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);
         }
@@ -84,7 +92,7 @@ public sealed partial class AzureStorageTaskHub
 
     private async Task DeleteHistoryRowsAsync(IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
     {
-        foreach (var chunk in rows.Chunk(TableClient.MaxTransactionActions))
+        foreach (var chunk in rows.Chunk(MaxTransactionActions))
         {
             await _history.SubmitTransactionAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r))], cancellationToken).ConfigureAwait(false);
         }
@@ -110,7 +118,7 @@ public sealed partial class AzureStorageTaskHub
             {
                 await DeleteHistoryRowsAsync(rows, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Azure.RequestFailedException e)
+            catch (RequestFailedException e)
             {
                 Logs.RetireFailed(_logger, instanceId, generation, e);
             }
@@ -130,7 +138,8 @@ public sealed partial class AzureStorageTaskHub
             return metadata;
         }
 
-        var latest = await _history.GetEntityAsync(row.PartitionKey, HistoryRows.SentinelRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var found = await _history.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, HistoryRows.SentinelRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var latest = found.HasValue ? found.Value : null;
         if (latest is null || (latest.GetInt64("Checkpoint") ?? 0) <= (row.GetInt64("Checkpoint") ?? 0))
         {
             return metadata;
@@ -146,10 +155,10 @@ public sealed partial class AzureStorageTaskHub
 
     private async Task RepairInstanceRowAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var row = await _instances.GetEntityAsync(TaskHubLayout.EscapeKey(instanceId), InstanceRows.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (row is not null)
+        var row = await _instances.GetEntityIfExistsAsync<TableEntity>(TaskHubLayout.EscapeKey(instanceId), InstanceRows.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (row.HasValue)
         {
-            await ReadInstanceAsync(row, null, cancellationToken).ConfigureAwait(false);
+            await ReadInstanceAsync(row.Value!, null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -168,7 +177,7 @@ public sealed partial class AzureStorageTaskHub
         {
             await _instances.UpdateEntityAsync(repaired, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
-        catch (Azure.RequestFailedException e) when (e.Status is 409 or 412 or 404)
+        catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
         {
             // Someone updated or purged it meanwhile; readers repair again if needed.
         }

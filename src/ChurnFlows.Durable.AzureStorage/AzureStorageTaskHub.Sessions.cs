@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using ChurnFlows.Durable.History;
 using ChurnFlows.Durable.Hub;
 
@@ -151,7 +152,7 @@ public sealed partial class AzureStorageTaskHub
         }
 
         if (accepted.Count > 0 && sentinel is null && !accepted.Any(m => m.Event is ExecutionStartedEvent)
-            && await _instances.GetEntityAsync(TaskHubLayout.EscapeKey(instanceId), InstanceRows.RowKey, ["PartitionKey"], cancellationToken).ConfigureAwait(false) is null)
+            && !(await _instances.GetEntityIfExistsAsync<TableEntity>(TaskHubLayout.EscapeKey(instanceId), InstanceRows.RowKey, ["PartitionKey"], cancellationToken).ConfigureAwait(false)).HasValue)
         {
             accepted.Clear(); // messages for an instance that does not exist are dropped
         }

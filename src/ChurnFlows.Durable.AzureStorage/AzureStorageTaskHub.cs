@@ -1,11 +1,11 @@
 using System.Threading.Channels;
 using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
 using ChurnFlows.Durable.History;
 using ChurnFlows.Durable.Hub;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Blobs;
-using ChurnFlows.Storage.Queues;
-using ChurnFlows.Storage.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,22 +44,32 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
     private readonly Channel<OrchestrationWorkItem> _prepared = Channel.CreateBounded<OrchestrationWorkItem>(PreparedCapacity);
     private readonly CancellationTokenSource _disposed = new();
 
-    /// <summary>Creates a hub over <paramref name="account"/>; no request is made until it is used.</summary>
-    public AzureStorageTaskHub(StorageAccount account, AzureStorageTaskHubOptions options, ILoggerFactory? loggerFactory = null)
+    /// <summary>
+    /// Creates a hub over the given service clients (their options decide retries, timeouts and pipeline
+    /// policies); no request is made until it is used. Every worker sharing a hub must encode queue
+    /// messages alike: <see cref="QueueMessageEncoding.Base64"/>, as the connection-string constructor does.
+    /// </summary>
+    /// <param name="blobs">The blob service: partition leases and large payloads.</param>
+    /// <param name="queues">The queue service: control, work-item and poison queues.</param>
+    /// <param name="tables">The table service: history and instances.</param>
+    /// <param name="options">The hub's settings.</param>
+    /// <param name="loggerFactory">Where the hub logs; null logs nothing.</param>
+    public AzureStorageTaskHub(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, AzureStorageTaskHubOptions options, ILoggerFactory? loggerFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _layout = new TaskHubLayout(options.TaskHubName, options.PartitionCount);
-        var queues = account.QueueServiceClient;
-        _controlQueues = [.. _layout.ControlQueues.Select(n => queues.GetQueueClient(n))];
+        _controlQueues = [.. _layout.ControlQueues.Select(queues.GetQueueClient)];
         _workItems = queues.GetQueueClient(_layout.WorkItemQueue);
         _poison = queues.GetQueueClient(_layout.PoisonQueue);
-        _history = account.TableServiceClient.GetTableClient(_layout.HistoryTable);
-        _instances = account.TableServiceClient.GetTableClient(_layout.InstancesTable);
-        _leases = account.BlobServiceClient.GetBlobContainerClient(_layout.LeasesContainer);
-        _payloads = new LargePayloadStore(account.BlobServiceClient.GetBlobContainerClient(_layout.LargeMessagesContainer), options.LargePayloadThreshold);
+        _history = tables.GetTableClient(_layout.HistoryTable);
+        _instances = tables.GetTableClient(_layout.InstancesTable);
+        _leases = blobs.GetBlobContainerClient(_layout.LeasesContainer);
+        _payloads = new LargePayloadStore(blobs.GetBlobContainerClient(_layout.LargeMessagesContainer), options.LargePayloadThreshold);
         _codec = new QueueEnvelopeCodec(_payloads);
         _spent = new SpentMessagePool(_workItems, SpentCapacity, SpentHoldFor(options.WorkItemVisibilityTimeout));
         _time = options.TimeProvider;
@@ -68,11 +78,20 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
             [Task.Run(() => OwnPartitionsAsync(_disposed.Token)), .. Enumerable.Range(0, Preparers).Select(_ => Task.Run(() => PrepareWorkItemsAsync(_disposed.Token)))]));
     }
 
-    /// <summary>Creates a hub from a storage connection string (<c>UseDevelopmentStorage=true</c> for Azurite).</summary>
+    /// <summary>
+    /// Creates a hub from a storage connection string (<c>UseDevelopmentStorage=true</c> for Azurite), with the
+    /// SDK clients' default options and base64-encoded queue messages.
+    /// </summary>
+    /// <param name="connectionString">The storage account's connection string.</param>
+    /// <param name="options">The hub's settings.</param>
+    /// <param name="loggerFactory">Where the hub logs; null logs nothing.</param>
     public AzureStorageTaskHub(string connectionString, AzureStorageTaskHubOptions options, ILoggerFactory? loggerFactory = null)
-        : this(StorageAccount.FromConnectionString(connectionString), options, loggerFactory)
+        : this(new BlobServiceClient(connectionString), new QueueServiceClient(connectionString, DefaultQueueOptions()), new TableServiceClient(connectionString), options, loggerFactory)
     {
     }
+
+    /// <summary>Queue options for clients the hub builds itself: messages base64-encoded, the encoding every worker of a hub must share.</summary>
+    internal static QueueClientOptions DefaultQueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
     /// <summary>Gets the options.</summary>
     public AzureStorageTaskHubOptions Options => _options;
@@ -93,23 +112,24 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
         var creations = new List<Task>();
-        creations.AddRange(_controlQueues.Select(q => q.CreateIfNotExistsAsync(cancellationToken)));
-        creations.Add(_workItems.CreateIfNotExistsAsync(cancellationToken));
-        creations.Add(_poison.CreateIfNotExistsAsync(cancellationToken));
+        creations.AddRange(_controlQueues.Select(q => q.CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
+        creations.Add(_workItems.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        creations.Add(_poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
         creations.Add(_history.CreateIfNotExistsAsync(cancellationToken));
         creations.Add(_instances.CreateIfNotExistsAsync(cancellationToken));
-        creations.Add(_payloads.Container.CreateIfNotExistsAsync(cancellationToken));
-        creations.Add(_leases.CreateIfNotExistsAsync(cancellationToken));
+        creations.Add(_payloads.Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        creations.Add(_leases.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
         await Task.WhenAll(creations).ConfigureAwait(false);
         await Task.WhenAll(Enumerable.Range(0, _layout.PartitionCount).Select(async i =>
         {
             try
             {
-                await _leases.GetBlobClient(LeaseBlobName(i)).UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = BlobRequestConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
+                var createOnly = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
+                await _leases.GetBlobClient(LeaseBlobName(i)).UploadAsync(BinaryData.Empty, createOnly, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
-                // Another worker created it first.
+                // Another worker created it first (BlobAlreadyExists), or holds its lease (LeaseIdMissing).
             }
         })).ConfigureAwait(false);
     }
@@ -122,10 +142,10 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
         deletions.AddRange(_controlQueues.Select(q => q.DeleteIfExistsAsync(cancellationToken)));
         deletions.Add(_workItems.DeleteIfExistsAsync(cancellationToken));
         deletions.Add(_poison.DeleteIfExistsAsync(cancellationToken));
-        deletions.Add(_history.DeleteIfExistsAsync(cancellationToken));
-        deletions.Add(_instances.DeleteIfExistsAsync(cancellationToken));
-        deletions.Add(_payloads.Container.DeleteIfExistsAsync(cancellationToken));
-        deletions.Add(_leases.DeleteIfExistsAsync(cancellationToken));
+        deletions.Add(_history.DeleteAsync(cancellationToken)); // a missing table is not an error
+        deletions.Add(_instances.DeleteAsync(cancellationToken));
+        deletions.Add(_payloads.Container.DeleteIfExistsAsync(cancellationToken: cancellationToken));
+        deletions.Add(_leases.DeleteIfExistsAsync(cancellationToken: cancellationToken));
         await Task.WhenAll(deletions).ConfigureAwait(false);
     }
 
@@ -135,7 +155,8 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(executionStarted);
         var start = (ExecutionStartedEvent)executionStarted.Event;
         var key = TaskHubLayout.EscapeKey(start.InstanceId);
-        var row = await _instances.GetEntityAsync(key, InstanceRows.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var found = await _instances.GetEntityIfExistsAsync<TableEntity>(key, InstanceRows.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = found.HasValue ? found.Value : null;
         var sentinel = row is null ? null : await ReadSentinelAsync(start.InstanceId, cancellationToken).ConfigureAwait(false);
         if (row is not null)
         {
@@ -221,7 +242,7 @@ public sealed partial class AzureStorageTaskHub : ITaskHub, IAsyncDisposable
     {
         var partition = _layout.PartitionOf(instanceId);
         var body = await _codec.EncodeAsync(instanceId, events, cancellationToken).ConfigureAwait(false);
-        await _controlQueues[partition].SendMessageAsync(body, VisibilityDelay(dueAt), Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        await _controlQueues[partition].EnqueueAsync(body, VisibilityDelay(dueAt), cancellationToken).ConfigureAwait(false);
         if (dueAt is null)
         {
             Nudge(partition);

@@ -6,7 +6,7 @@ namespace ChurnFlows.Durable.AzureStorage;
 /// </summary>
 public sealed record AzureStorageTaskHubOptions
 {
-    /// <summary>Gets the task hub name: 3–45 letters, digits and hyphens, starting with a letter. Queues and containers use it lower-cased.</summary>
+    /// <summary>Gets the task hub name: 3–45 letters, digits and single hyphens, starting with a letter and ending with a letter or digit. Queues and containers use it lower-cased.</summary>
     public required string TaskHubName { get; init; }
 
     /// <summary>Gets the number of control-queue partitions (1–16). Every worker sharing the hub must use the same count.</summary>
@@ -73,9 +73,11 @@ public sealed record AzureStorageTaskHubOptions
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(TaskHubName);
-        if (TaskHubName.Length is < 3 or > 45 || !char.IsAsciiLetter(TaskHubName[0]) || !TaskHubName.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        // Queue and container names allow no hyphen at the end and no two in a row; the SDK clients check no names.
+        if (TaskHubName.Length is < 3 or > 45 || !char.IsAsciiLetter(TaskHubName[0]) || !TaskHubName.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+            || TaskHubName[^1] == '-' || TaskHubName.Contains("--", StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Task hub name '{TaskHubName}' must be 3-45 letters, digits or hyphens, starting with a letter.", nameof(TaskHubName));
+            throw new ArgumentException($"Task hub name '{TaskHubName}' must be 3-45 letters, digits or hyphens, starting with a letter, ending with a letter or digit, with no two hyphens in a row.", nameof(TaskHubName));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(PartitionCount, 1, nameof(PartitionCount));

@@ -1,5 +1,5 @@
+using Azure.Storage.Queues;
 using ChurnFlows.Durable.Hub;
-using ChurnFlows.Storage.Queues;
 
 namespace ChurnFlows.Durable.AzureStorage;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using ChurnFlows.Durable.History;
-using ChurnFlows.Storage.Tables;
 
 namespace ChurnFlows.Durable.AzureStorage;
 
@@ -42,10 +42,8 @@ internal static class HistoryRows
     }
 
     /// <summary>The filter for one generation's first <paramref name="count"/> rows.</summary>
-    public static string RangeFilter(string instanceId, int generation, int count) => TableFilter.And(
-        TableFilter.PartitionKeyEquals(TaskHubLayout.EscapeKey(instanceId)),
-        "RowKey ge " + TableFilter.Literal(RowKey(generation, 0)),
-        "RowKey lt " + TableFilter.Literal(RowKey(generation, count)));
+    public static string RangeFilter(string instanceId, int generation, int count) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {TaskHubLayout.EscapeKey(instanceId)} and RowKey ge {RowKey(generation, 0)} and RowKey lt {RowKey(generation, count)}");
 }
 
 /// <summary>

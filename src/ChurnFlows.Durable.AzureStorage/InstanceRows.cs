@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Azure.Data.Tables;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.Hub;
-using ChurnFlows.Storage.Tables;
 
 namespace ChurnFlows.Durable.AzureStorage;
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
-using ChurnFlows.Storage.Blobs;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace ChurnFlows.Durable.AzureStorage;
 
@@ -28,15 +29,15 @@ internal sealed class LargePayloadStore(BlobContainerClient container, int thres
             await gzip.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
         }
 
-        await container.GetBlobClient(name).UploadAsync(new BinaryData(buffer.ToArray()), new BlobUploadOptions { ContentType = "application/gzip" }, cancellationToken).ConfigureAwait(false);
+        await container.GetBlobClient(name).UploadAsync(new BinaryData(buffer.ToArray()), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/gzip" } }, cancellationToken).ConfigureAwait(false);
         return name;
     }
 
     /// <summary>Downloads and decompresses a payload.</summary>
     public async Task<string> DownloadAsync(string blobName, CancellationToken cancellationToken)
     {
-        var result = await container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await using var gzip = new GZipStream(result.Content.ToStream(), CompressionMode.Decompress);
+        var result = await container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+        await using var gzip = new GZipStream(result.Value.Content.ToStream(), CompressionMode.Decompress);
         using var reader = new StreamReader(gzip, Encoding.UTF8);
         return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -45,7 +46,7 @@ internal sealed class LargePayloadStore(BlobContainerClient container, int thres
     public async Task DeleteInstanceAsync(string instanceId, CancellationToken cancellationToken)
     {
         var names = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync(TaskHubLayout.EscapeKey(instanceId) + "/", cancellationToken).ConfigureAwait(false))
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = TaskHubLayout.EscapeKey(instanceId) + "/" }, cancellationToken).ConfigureAwait(false))
         {
             names.Add(blob.Name);
         }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Azure;
-using ChurnFlows.Storage.Queues;
+using Azure.Storage.Queues;
 
 namespace ChurnFlows.Durable.AzureStorage;
 

@@ -1,16 +1,14 @@
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Blobs;
+using Azure.Storage.Blobs;
 
 namespace ChurnFlows.Lifecycle;
 
 /// <summary>The product's blob containers (one storage account; Azurite locally).</summary>
 public sealed class ChurnContainers
 {
-    /// <summary>Creates the container clients of <paramref name="account"/>.</summary>
-    public ChurnContainers(StorageAccount account)
+    /// <summary>Creates the container clients of the account <paramref name="blobs"/> serves.</summary>
+    public ChurnContainers(BlobServiceClient blobs)
     {
-        ArgumentNullException.ThrowIfNull(account);
-        var blobs = account.BlobServiceClient;
+        ArgumentNullException.ThrowIfNull(blobs);
         Incoming = blobs.GetBlobContainerClient("churn-incoming");
         Bronze = blobs.GetBlobContainerClient("churn-bronze");
         Silver = blobs.GetBlobContainerClient("churn-silver");
@@ -50,7 +48,7 @@ public sealed class ChurnContainers
     {
         foreach (var c in new[] { Incoming, Bronze, Silver, Quarantine, Models, Reports, Gold, Predictions })
         {
-            await c.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await c.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 }

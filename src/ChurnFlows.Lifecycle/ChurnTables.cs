@@ -1,16 +1,14 @@
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Tables;
+using Azure.Data.Tables;
 
 namespace ChurnFlows.Lifecycle;
 
 /// <summary>The product's tables: dataset versions, lifecycle runs, tuning trials and the model registry.</summary>
 public sealed class ChurnTables
 {
-    /// <summary>Creates the table clients of <paramref name="account"/>.</summary>
-    public ChurnTables(StorageAccount account)
+    /// <summary>Creates the table clients of the account <paramref name="tables"/> serves.</summary>
+    public ChurnTables(TableServiceClient tables)
     {
-        ArgumentNullException.ThrowIfNull(account);
-        var tables = account.TableServiceClient;
+        ArgumentNullException.ThrowIfNull(tables);
         Datasets = tables.GetTableClient("ChurnDatasets");
         Runs = tables.GetTableClient("ChurnRuns");
         Trials = tables.GetTableClient("ChurnTrials");

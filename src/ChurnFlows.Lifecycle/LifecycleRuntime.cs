@@ -1,8 +1,9 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.Hub;
 using ChurnFlows.Durable.Worker;
 using ChurnFlows.Lifecycle.Orchestration;
-using ChurnFlows.Storage;
 
 namespace ChurnFlows.Lifecycle;
 
@@ -32,13 +33,15 @@ public sealed class LifecycleRuntime : IAsyncDisposable
     /// <summary>Gets the lifecycle's services (their client schedules on the same hub).</summary>
     public LifecycleServices Services { get; }
 
-    /// <summary>Creates the resources of <paramref name="account"/> and <paramref name="hub"/>, then starts the worker. Takes ownership of <paramref name="hub"/>.</summary>
-    public static async Task<LifecycleRuntime> StartAsync(StorageAccount account, ITaskHub hub, LifecycleOptions? options = null, DurableTaskWorkerOptions? workerOptions = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates the lifecycle's containers and tables in the account <paramref name="blobs"/> and <paramref name="tables"/> serve,
+    /// and the resources of <paramref name="hub"/>, then starts the worker. Takes ownership of <paramref name="hub"/>.
+    /// </summary>
+    public static async Task<LifecycleRuntime> StartAsync(BlobServiceClient blobs, TableServiceClient tables, ITaskHub hub, LifecycleOptions? options = null, DurableTaskWorkerOptions? workerOptions = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(hub);
         await hub.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        var services = new LifecycleServices(account, new DurableTaskClient(hub), options);
+        var services = new LifecycleServices(blobs, tables, new DurableTaskClient(hub), options);
         await services.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         var worker = new DurableTaskWorker(hub, new DurableTaskRegistry().AddLifecycle(services), workerOptions ?? DefaultWorkerOptions);
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using ChurnFlows.Durable;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Lifecycle.Datasets;
@@ -9,7 +11,6 @@ using ChurnFlows.Lifecycle.Runs;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.Lifecycle.Tuning;
 using ChurnFlows.ML.Schema;
-using ChurnFlows.Storage;
 
 namespace ChurnFlows.Lifecycle;
 
@@ -22,15 +23,19 @@ public sealed class LifecycleServices
     /// <summary>The instance id of the singleton retrain: at most one retrain runs at a time.</summary>
     public const string RetrainInstanceId = "churn-retrain";
 
-    /// <summary>Creates the services over <paramref name="account"/>, starting orchestrations through <paramref name="client"/>.</summary>
-    public LifecycleServices(StorageAccount account, DurableTaskClient client, LifecycleOptions? options = null, TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Creates the services over the storage account that <paramref name="blobs"/> and <paramref name="tables"/> serve,
+    /// starting orchestrations through <paramref name="client"/>.
+    /// </summary>
+    public LifecycleServices(BlobServiceClient blobs, TableServiceClient tables, DurableTaskClient client, LifecycleOptions? options = null, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(tables);
         Client = client ?? throw new ArgumentNullException(nameof(client));
         Options = options ?? new LifecycleOptions();
         Time = timeProvider ?? TimeProvider.System;
-        Containers = new ChurnContainers(account);
-        Tables = new ChurnTables(account);
+        Containers = new ChurnContainers(blobs);
+        Tables = new ChurnTables(tables);
         Models = new ModelStore(Containers.Models);
         Registry = new ModelRegistry(Tables.Models, Models, Time);
         Datasets = new DatasetCatalog(Tables.Datasets);

@@ -1,9 +1,8 @@
 using System.Diagnostics;
+using Azure.Data.Tables;
 using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable.Hub;
 using ChurnFlows.Durable.Worker;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Tables;
 
 // A worker process for multi-process tests: `dotnet ChurnFlows.Durable.AzureStorage.TestWorker.dll <connection> <hub> <side-effect table>`.
 // Runs until its standard input closes. CHURNFLOWS_KILL_AT=<stage>:<n> kills the process (SIGKILL) the n-th time a
@@ -15,8 +14,7 @@ if (args.Length < 3)
     return 2;
 }
 
-var account = StorageAccount.FromConnectionString(args[0]);
-var sideEffects = account.TableServiceClient.GetTableClient(args[2]);
+var sideEffects = new TableServiceClient(args[0]).GetTableClient(args[2]);
 await sideEffects.CreateIfNotExistsAsync();
 var options = new AzureStorageTaskHubOptions
 {
@@ -41,7 +39,7 @@ var registry = new DurableTaskRegistry()
     .AddOrchestratorFunc<int, long>("FanOut", async (ctx, n) =>
         (await Task.WhenAll(Enumerable.Range(1, n).Select(i => ctx.CallActivityAsync<int>("Record", i)))).Sum(x => (long)x));
 
-await using var hub = new AzureStorageTaskHub(account, options);
+await using var hub = new AzureStorageTaskHub(args[0], options);
 var worker = new DurableTaskWorker(hub, registry, new DurableTaskWorkerOptions { PollWait = TimeSpan.FromMilliseconds(500) });
 await worker.StartAsync(CancellationToken.None);
 Console.WriteLine("ready");

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.History;
 using ChurnFlows.Durable.Hub;
 using ChurnFlows.Durable.Tests.Conformance;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Tables;
 using ChurnFlows.TestKit;
 using Xunit;
 
@@ -29,7 +28,7 @@ public sealed class AzureStorageTaskHubTests
         Assert.Equal(input + "!", result.ReadOutputAs<string>());
         Assert.Equal(input, result.ReadInputAs<string>());
         var blobs = new List<string>();
-        await foreach (var blob in (await AzuriteFixture.GetAccountAsync()).BlobServiceClient.GetBlobContainerClient($"{engine.Options.TaskHubName}-largemessages").GetBlobsAsync())
+        await foreach (var blob in (await TestStorage.ConnectAsync()).Blobs.GetBlobContainerClient($"{engine.Options.TaskHubName}-largemessages").GetBlobsAsync(new GetBlobsOptions()))
         {
             blobs.Add(blob.Name);
         }
@@ -50,8 +49,7 @@ public sealed class AzureStorageTaskHubTests
 
         Assert.Contains("PoisonMessage", result.ReadOutputAs<string>(), StringComparison.Ordinal);
         Assert.Contains($"moved to queue '{options.TaskHubName}-poison'", result.ReadOutputAs<string>(), StringComparison.Ordinal);
-        var poison = (await AzuriteFixture.GetAccountAsync()).QueueServiceClient.GetQueueClient($"{options.TaskHubName}-poison");
-        Assert.Equal(1, await poison.GetApproximateMessageCountAsync());
+        Assert.Equal(1, await (await TestStorage.ConnectAsync()).MessageCountAsync($"{options.TaskHubName}-poison"));
     }
 
     [Fact]
@@ -145,7 +143,7 @@ public sealed class AzureStorageTaskHubTests
         await engine.WaitUntilAsync(() => Task.FromResult(stages.Contains(CheckpointStage.MessagesDeleted)));
 
         // Another writer commits to the instance: this worker's cached sentinel ETag is now stale.
-        var history = (await AzuriteFixture.GetAccountAsync()).TableServiceClient.GetTableClient(options.TaskHubName.Replace("-", string.Empty, StringComparison.Ordinal) + "History");
+        var history = (await TestStorage.ConnectAsync()).HubTable(options.TaskHubName, "History");
         await history.UpsertEntityAsync(new TableEntity(id, "sentinel") { ["Intruder"] = true }, TableUpdateMode.Merge);
         stages.Clear();
         await engine.Client.RaiseEventAsync(id, "go", 7);
@@ -206,8 +204,8 @@ public sealed class AzureStorageTaskHubTests
         Assert.Equal(1, await engine.Client.PurgeInstanceAsync(big));
         Assert.Null(await engine.Client.GetInstanceAsync(big));
         Assert.Empty(await engine.Client.GetOrchestrationHistoryAsync(big));
-        var container = (await AzuriteFixture.GetAccountAsync()).BlobServiceClient.GetBlobContainerClient($"{engine.Options.TaskHubName}-largemessages");
-        await foreach (var blob in container.GetBlobsAsync(big + "/"))
+        var container = (await TestStorage.ConnectAsync()).Blobs.GetBlobContainerClient($"{engine.Options.TaskHubName}-largemessages");
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = big + "/" }))
         {
             Assert.Fail($"blob {blob.Name} survived the purge");
         }
@@ -232,13 +230,13 @@ public sealed class AzureStorageTaskHubTests
         await using var engine = await TestEngine.StartAsync(TestHubs.Options());
         var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Loop", 5);
         Assert.Equal(0, (await engine.WaitAsync(id)).ReadOutputAs<int>());
-        var history = (await AzuriteFixture.GetAccountAsync()).TableServiceClient.GetTableClient(engine.Options.TaskHubName.Replace("-", string.Empty, StringComparison.Ordinal) + "History");
+        var history = (await TestStorage.ConnectAsync()).HubTable(engine.Options.TaskHubName, "History");
         var current = (await engine.Client.GetOrchestrationHistoryAsync(id)).Count;
 
         await engine.WaitUntilAsync(async () =>
         {
             var rows = 0;
-            await foreach (var _ in history.QueryAsync(TableFilter.PartitionKeyEquals(id), ["RowKey"]))
+            await foreach (var _ in history.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), select: ["RowKey"]))
             {
                 rows++;
             }
@@ -267,9 +265,7 @@ public sealed class AzureStorageTaskHubTests
     public async Task FanOut_StorageOperationsPerActivity_AtMostFour()
     {
         var counter = new StorageOperationCounter();
-        var clientOptions = new StorageClientOptions();
-        clientOptions.AddPolicy(counter, HttpPipelinePosition.PerRetry);
-        await using var engine = await TestEngine.StartAsync(TestHubs.Options() with { MaxPollingInterval = TimeSpan.FromSeconds(1) }, clientOptions);
+        await using var engine = await TestEngine.StartAsync(TestHubs.Options() with { MaxPollingInterval = TimeSpan.FromSeconds(1) }, counter);
         await engine.WaitAsync(await engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 10));
         counter.Reset();
 
@@ -281,11 +277,11 @@ public sealed class AzureStorageTaskHubTests
 
     private static async Task<int> ControlMessagesAsync(AzureStorageTaskHubOptions options)
     {
-        var queues = (await AzuriteFixture.GetAccountAsync()).QueueServiceClient;
+        var storage = await TestStorage.ConnectAsync();
         var total = 0;
         for (var i = 0; i < options.PartitionCount; i++)
         {
-            total += await queues.GetQueueClient($"{options.TaskHubName}-control-{i:00}").GetApproximateMessageCountAsync();
+            total += await storage.MessageCountAsync($"{options.TaskHubName}-control-{i:00}");
         }
 
         return total;

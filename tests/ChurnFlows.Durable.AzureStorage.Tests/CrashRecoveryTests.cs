@@ -1,5 +1,6 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues.Models;
 using ChurnFlows.Durable.History;
-using ChurnFlows.TestKit;
 using Xunit;
 
 namespace ChurnFlows.Durable.AzureStorage.Tests;
@@ -51,18 +52,18 @@ public sealed class LocalDispatchCrashTests
         // Sent hidden (several activities may share a message) and handed over, never received: once the
         // dead worker stops renewing them they reappear, still with a dequeue count of 0. The successor splits
         // a shared message into one per activity.
-        var workItems = (await AzuriteFixture.GetAccountAsync()).QueueServiceClient.GetQueueClient($"{scenario.HubName}-workitems");
-        IReadOnlyList<ChurnFlows.Storage.Queues.PeekedMessage> reappeared = [];
+        var workItems = (await TestStorage.ConnectAsync()).Queues.GetQueueClient($"{scenario.HubName}-workitems");
+        PeekedMessage[] reappeared = [];
         using (var cts = new CancellationTokenSource(Patience))
         {
-            while ((reappeared = await workItems.PeekMessagesAsync(32, cts.Token)).Sum(m => QueueEnvelope.FromJson(m.Body).Items?.Count ?? 1) < 8)
+            while ((reappeared = (await workItems.PeekMessagesAsync(32, cts.Token)).Value).Sum(m => QueueEnvelope.FromJson(m.Body.ToString()).Items?.Count ?? 1) < 8)
             {
                 await Task.Delay(200, cts.Token);
             }
         }
 
         Assert.All(reappeared, m => Assert.Equal(0, m.DequeueCount));
-        Assert.True(reappeared.Count < 8, $"{reappeared.Count} messages for 8 activities sent at once");
+        Assert.True(reappeared.Length < 8, $"{reappeared.Length} messages for 8 activities sent at once");
         await using var successor = await scenario.StartWorkerAsync();
 
         var result = await scenario.WaitAsync(id, Patience);
@@ -114,12 +115,12 @@ public sealed class CheckpointCrashTests
     /// <summary>Reads the raw rows (no repair): some instance's history ends with ExecutionCompleted while its row is not completed.</summary>
     private static async Task<bool> AnyRowStaleAsync(MultiProcessScenario scenario, IEnumerable<string> ids)
     {
-        var instances = (await AzuriteFixture.GetAccountAsync()).TableServiceClient.GetTableClient(scenario.HubName.Replace("-", string.Empty, StringComparison.Ordinal) + "Instances");
+        var instances = (await TestStorage.ConnectAsync()).HubTable(scenario.HubName, "Instances");
         foreach (var id in ids)
         {
-            var row = await instances.GetEntityAsync(id, string.Empty);
+            var row = await instances.GetEntityIfExistsAsync<TableEntity>(id, string.Empty);
             var completed = (await scenario.Client.GetOrchestrationHistoryAsync(id)).OfType<ExecutionCompletedEvent>().Any();
-            if (completed && row?.GetString("RuntimeStatus") != "Completed")
+            if (completed && (row.HasValue ? row.Value!.GetString("RuntimeStatus") : null) != "Completed")
             {
                 return true;
             }

@@ -1,8 +1,6 @@
-using Azure.Core;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.History;
 using ChurnFlows.Durable.Hub;
-using ChurnFlows.Storage;
 using ChurnFlows.TestKit;
 using Xunit;
 
@@ -19,7 +17,7 @@ public sealed class LocalDispatchTests
         await using var engine = await TestEngine.StartAsync(TestHubs.Options(), activitySlots: 2);
 
         // Another worker: it never owns a partition and registers no slots, so it only competes for the queue.
-        await using var other = new AzureStorageTaskHub(await AzuriteFixture.GetAccountAsync(), engine.Options with { WorkerId = "other" });
+        await using var other = new AzureStorageTaskHub(await AzuriteFixture.GetConnectionStringAsync(), engine.Options with { WorkerId = "other" });
         var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("SlowFanOut", new[] { 10, 4_000 });
         var ranElsewhere = 0;
         using (var cts = new CancellationTokenSource(Patience))
@@ -48,9 +46,7 @@ public sealed class LocalDispatchTests
     public async Task FanOut_ActivitiesHandedOverTogether_ShareMessages_AndLeaveNoneBehind()
     {
         var counter = new StorageOperationCounter();
-        var counted = new StorageClientOptions();
-        counted.AddPolicy(counter, HttpPipelinePosition.PerRetry);
-        await using var engine = await TestEngine.StartAsync(TestHubs.Options(), counted, activitySlots: 64);
+        await using var engine = await TestEngine.StartAsync(TestHubs.Options(), counter, activitySlots: 64);
 
         var result = await engine.WaitAsync(await engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 64));
         await engine.Worker.StopAsync(CancellationToken.None);
@@ -66,7 +62,7 @@ public sealed class LocalDispatchTests
     public async Task StoppingWorker_ReturnsItsSharedMessageAtOnce_AndAnotherWorkerRunsEachActivity()
     {
         await using var engine = await TestEngine.StartAsync(TestHubs.Options(), activitySlots: 8);
-        await using var other = new AzureStorageTaskHub(await AzuriteFixture.GetAccountAsync(), engine.Options with { WorkerId = "other" });
+        await using var other = new AzureStorageTaskHub(await AzuriteFixture.GetConnectionStringAsync(), engine.Options with { WorkerId = "other" });
         var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("HangFanOut", 4);
         await engine.WaitUntilAsync(() => Task.FromResult(TestEngine.HangsOf(id) == 4));
 
@@ -91,17 +87,15 @@ public sealed class LocalDispatchTests
     }
 
     private static async Task<int> WorkItemsAsync(AzureStorageTaskHubOptions options) =>
-        await (await AzuriteFixture.GetAccountAsync()).QueueServiceClient.GetQueueClient($"{options.TaskHubName}-workitems").GetApproximateMessageCountAsync();
+        await (await TestStorage.ConnectAsync()).MessageCountAsync($"{options.TaskHubName}-workitems");
 
     [Fact]
     public async Task Sequences_HandedOverLocally_RewriteSpentMessages_SoFewerThanEighteenWritesPerOrchestration()
     {
         const int Orchestrations = 40;
         var counter = new StorageOperationCounter();
-        var counted = new StorageClientOptions();
-        counted.AddPolicy(counter, HttpPipelinePosition.PerRetry);
-        await using var engine = await TestEngine.StartAsync(TestHubs.Options(), counted);
-        await using var clientHub = new AzureStorageTaskHub(await AzuriteFixture.GetAccountAsync(), engine.Options); // not counted
+        await using var engine = await TestEngine.StartAsync(TestHubs.Options(), counter);
+        await using var clientHub = new AzureStorageTaskHub(await AzuriteFixture.GetConnectionStringAsync(), engine.Options); // not counted
         var client = new DurableTaskClient(clientHub);
         await engine.WaitAsync(await client.ScheduleNewOrchestrationInstanceAsync("Sequence", 2));
         counter.Reset();

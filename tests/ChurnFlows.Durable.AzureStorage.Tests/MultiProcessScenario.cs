@@ -1,7 +1,7 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.History;
-using ChurnFlows.Storage.Tables;
-using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Durable.AzureStorage.Tests;
 
@@ -26,7 +26,7 @@ public sealed class MultiProcessScenario : IAsyncDisposable
     public static async Task<MultiProcessScenario> CreateAsync()
     {
         var hub = await TestHubs.CreateAsync(TestHubs.Options());
-        var table = (await AzuriteFixture.GetAccountAsync()).TableServiceClient.GetTableClient(UniqueName.Alphanumeric("fx"));
+        var table = (await TestStorage.ConnectAsync()).Tables.GetTableClient(Unique.Alphanumeric("fx"));
         await table.CreateIfNotExistsAsync();
         return new MultiProcessScenario(hub, table);
     }
@@ -43,7 +43,7 @@ public sealed class MultiProcessScenario : IAsyncDisposable
     public async Task<(int Rows, int Distinct)> SideEffectsOfAsync(string instanceId)
     {
         var keys = new List<string>();
-        await foreach (var row in SideEffects.QueryAsync(TableFilter.PartitionKeyEquals(instanceId), ["RowKey"]))
+        await foreach (var row in SideEffects.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}"), select: ["RowKey"]))
         {
             keys.Add(row.RowKey);
         }
@@ -68,10 +68,10 @@ public sealed class MultiProcessScenario : IAsyncDisposable
     public async Task<IReadOnlyList<string?>> LeaseOwnersAsync()
     {
         var owners = new List<string?>();
-        var container = (await AzuriteFixture.GetAccountAsync()).BlobServiceClient.GetBlobContainerClient($"{HubName}-leases");
-        await foreach (var blob in container.GetBlobsAsync("control-"))
+        var container = (await TestStorage.ConnectAsync()).Blobs.GetBlobContainerClient($"{HubName}-leases");
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = "control-" }))
         {
-            owners.Add(blob.Properties.LeaseState == "leased" ? blob.Properties.Metadata.GetValueOrDefault("owner") : null);
+            owners.Add(blob.Properties.LeaseState == LeaseState.Leased ? (blob.Metadata.TryGetValue("owner", out var owner) ? owner : "?") : null);
         }
 
         return owners;
@@ -80,6 +80,6 @@ public sealed class MultiProcessScenario : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Hub.DeleteAsync();
-        await SideEffects.DeleteIfExistsAsync();
+        await SideEffects.DeleteAsync();
     }
 }

@@ -1,4 +1,5 @@
 using ChurnFlows.Durable.Hub;
+using ChurnFlows.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -39,6 +40,8 @@ public sealed class TaskHubLayoutTests
     [InlineData("ab")]
     [InlineData("1hub")]
     [InlineData("hub_name")]
+    [InlineData("hub-")]
+    [InlineData("my--hub")]
     public void Options_InvalidHubName_IsRejectedNamingTheRule(string name)
     {
         var e = Assert.Throws<ArgumentException>(() => new AzureStorageTaskHub("UseDevelopmentStorage=true", new AzureStorageTaskHubOptions { TaskHubName = name }));
@@ -58,5 +61,28 @@ public sealed class TaskHubLayoutTests
         await using var provider = services.BuildServiceProvider();
         Assert.IsType<AzureStorageTaskHub>(provider.GetRequiredService<ITaskHub>());
         Assert.Same(provider.GetRequiredService<AzureStorageTaskHub>(), provider.GetRequiredService<ITaskHub>());
+    }
+
+    [Fact]
+    public async Task AddAzureStorageTaskHub_WithoutConnectionString_UsesTheServiceClientsRegistered()
+    {
+        var counter = new StorageOperationCounter();
+        var storage = await TestStorage.ConnectAsync(counter);
+        var services = new ServiceCollection()
+            .AddSingleton(storage.Blobs)
+            .AddSingleton(storage.Queues)
+            .AddSingleton(storage.Tables)
+            .AddAzureStorageTaskHub(TestHubs.Options() with { PartitionCount = 1 });
+        await using var provider = services.BuildServiceProvider();
+        var hub = provider.GetRequiredService<AzureStorageTaskHub>();
+
+        await hub.CreateIfNotExistsAsync();
+        await hub.DeleteAsync();
+
+        // Creating and deleting the control queue, the tables and the leases container went through the registered clients.
+        foreach (var resource in new[] { "*-control", "Tables", "*-leases" })
+        {
+            Assert.Contains(counter.ByKind, k => k.Key.EndsWith(resource, StringComparison.Ordinal));
+        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ChurnFlows.Durable.Client;
+using Azure.Core.Pipeline;
 using ChurnFlows.Durable.Worker;
-using ChurnFlows.Storage;
 
 namespace ChurnFlows.Durable.AzureStorage.Tests;
 
@@ -35,9 +35,9 @@ internal sealed class TestEngine : IAsyncDisposable
     /// <summary>Gets how many <c>Hang</c> activities of an instance started.</summary>
     public static int HangsOf(string instanceId) => Hanging.GetValueOrDefault(instanceId);
 
-    public static async Task<TestEngine> StartAsync(AzureStorageTaskHubOptions options, StorageClientOptions? clientOptions = null, int? activitySlots = null)
+    public static async Task<TestEngine> StartAsync(AzureStorageTaskHubOptions options, HttpPipelinePolicy? policy = null, int? activitySlots = null)
     {
-        var hub = await TestHubs.CreateAsync(options, clientOptions);
+        var hub = await TestHubs.CreateAsync(options, policy);
         var registry = new DurableTaskRegistry()
             .AddActivityFunc<string, string>("Exclaim", (_, s) => Task.FromResult(s + "!"))
             .AddActivityFunc<int, int>("Noop", (_, i) => Task.FromResult(i))

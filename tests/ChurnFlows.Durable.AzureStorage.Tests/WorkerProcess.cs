@@ -19,7 +19,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         var dll = typeof(WorkerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestWorkerPath").Value!;
         var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true };
-        foreach (var arg in new[] { dll, (await AzuriteFixture.GetAsync()).ConnectionString, hubName, sideEffectTable })
+        foreach (var arg in new[] { dll, await AzuriteFixture.GetConnectionStringAsync(), hubName, sideEffectTable })
         {
             info.ArgumentList.Add(arg);
         }

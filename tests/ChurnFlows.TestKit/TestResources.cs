@@ -1,6 +1,6 @@
-using ChurnFlows.Storage.Blobs;
-using ChurnFlows.Storage.Queues;
-using ChurnFlows.Storage.Tables;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace ChurnFlows.TestKit;
 
@@ -35,5 +35,5 @@ public sealed record DisposableQueue(QueueClient Client) : IAsyncDisposable
 public sealed record DisposableTable(TableClient Client) : IAsyncDisposable
 {
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await Client.DeleteIfExistsAsync();
+    public async ValueTask DisposeAsync() => await Client.DeleteAsync(); // a missing table is not an error
 }

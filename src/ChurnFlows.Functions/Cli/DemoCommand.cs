@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.Durable;
 using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Lifecycle;
@@ -7,8 +8,6 @@ using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.ML.Artifacts;
 using ChurnFlows.ML.Explain;
 using ChurnFlows.ML.Synthetic;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Blobs;
 
 namespace ChurnFlows.Functions.Cli;
 
@@ -30,17 +29,17 @@ public static class DemoCommand
         var clock = Stopwatch.StartNew();
         void Say(string line) => output.WriteLine($"[{clock.Elapsed:mm\\:ss}] {line}");
         await using var azurite = await DevelopmentStorage.StartIfNeededAsync(options.ConnectionString, output, cancellationToken).ConfigureAwait(false);
-        var account = StorageAccount.FromConnectionString(azurite?.ConnectionString ?? options.ConnectionString);
         var settings = new ChurnFlowsSettings { Storage = StorageConnectionSetting.DevelopmentStorage with { ConnectionString = azurite?.ConnectionString ?? options.ConnectionString }, TaskHub = options.TaskHub };
-        var hub = TaskHubFactory.Create(account, settings);
+        var storage = settings.Storage.CreateClients();
+        var hub = TaskHubFactory.Create(storage, settings);
         var lifecycleOptions = new LifecycleOptions { Retrain = new RetrainSettings { Trials = options.Trials, Seed = options.Seed, BatchSize = Math.Max(2, Environment.ProcessorCount) } };
-        await using var runtime = await LifecycleRuntime.StartAsync(account, hub, lifecycleOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var runtime = await LifecycleRuntime.StartAsync(storage.Blobs, storage.Tables, hub, lifecycleOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
         var lifecycle = runtime.Services;
         Say($"durable worker started on task hub '{options.TaskHub}' ({hub.GetType().Name})");
 
         var blobName = $"customers-{DateTime.UtcNow:yyyyMMdd-HHmmss}-seed{options.Seed}.csv";
         var csv = SyntheticChurnGenerator.ToCsv(new SyntheticChurnOptions { Rows = options.Rows, Seed = options.Seed });
-        await lifecycle.Containers.Incoming.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken).ConfigureAwait(false);
+        await lifecycle.Containers.Incoming.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" } }, cancellationToken).ConfigureAwait(false);
         Say($"dropped {options.Rows:N0} customers into churn-incoming/{blobName}");
 
         var follower = new RunFollower(lifecycle.Runs, Say);

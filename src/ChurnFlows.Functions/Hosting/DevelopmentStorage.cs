@@ -1,5 +1,7 @@
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Emulator;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using ChurnFlows.Functions.Hosting.Azurite;
 
 namespace ChurnFlows.Functions.Hosting;
 
@@ -16,10 +18,9 @@ public static class DevelopmentStorage
     public static async Task<AzuriteProcess?> StartIfNeededAsync(string connectionString, TextWriter output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var parsed = StorageConnectionString.Parse(connectionString);
-        var local = parsed.BlobEndpoint.IsLoopback && parsed.Credential?.AccountName == StorageConnectionString.DevelopmentAccountName
-            && parsed.BlobEndpoint.Port == AzuriteDefaultBlobPort;
-        if (!local || await AzuriteProcess.IsListeningAsync(parsed.BlobEndpoint.Port, cancellationToken).ConfigureAwait(false))
+        var blobs = new BlobServiceClient(connectionString);
+        var local = blobs.Uri.IsLoopback && blobs.AccountName == AzuriteProcess.DevelopmentAccountName && blobs.Uri.Port == AzuriteDefaultBlobPort;
+        if (!local || await AzuriteProcess.IsListeningAsync(blobs.Uri.Port, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -30,9 +31,9 @@ public static class DevelopmentStorage
         {
             ToolRoot = root,
             DataDirectory = Path.Combine(root ?? Path.GetTempPath(), ".azurite"),
-            BlobPort = parsed.BlobEndpoint.Port,
-            QueuePort = parsed.QueueEndpoint.Port,
-            TablePort = parsed.TableEndpoint.Port,
+            BlobPort = blobs.Uri.Port,
+            QueuePort = new QueueServiceClient(connectionString).Uri.Port,
+            TablePort = new TableServiceClient(connectionString).Uri.Port,
         }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,10 @@
 using Azure.Core;
+using Azure.Data.Tables;
 using Azure.Identity;
-using ChurnFlows.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using ChurnFlows.Lifecycle;
+using Microsoft.Extensions.Azure;
 
 namespace ChurnFlows.Functions.Hosting;
 
@@ -85,11 +89,62 @@ public sealed record StorageConnectionSetting
         };
     }
 
-    /// <summary>Creates the account's clients: signed with the connection string's key, or with Entra ID tokens.</summary>
-    /// <exception cref="FormatException">The connection string is malformed; the message names the bad part.</exception>
-    public StorageAccount Connect(StorageClientOptions? options = null) => ConnectionString is { } connectionString
-        ? StorageAccount.FromConnectionString(connectionString, options)
-        : StorageAccount.FromEndpoints(BlobServiceUri!, QueueServiceUri!, TableServiceUri!, CreateCredential(), options);
+    /// <summary>
+    /// Registers the account's <see cref="BlobServiceClient"/>, <see cref="QueueServiceClient"/> and
+    /// <see cref="TableServiceClient"/> with <c>AddAzureClients</c>, with the lifecycle's options
+    /// (<see cref="StorageClientDefaults"/>): from the connection string, or from the service URIs signed in with
+    /// Entra ID. Microsoft.Extensions.Azure binds a configuration section by constructor parameter and would ignore
+    /// the Functions-style <c>accountName</c> and <c>blobServiceUri</c> keys, so the URIs read here are passed explicitly.
+    /// </summary>
+    public IServiceCollection AddClients(IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddAzureClients(clients =>
+        {
+            if (ConnectionString is { } connectionString)
+            {
+                clients.AddBlobServiceClient(connectionString).ConfigureOptions(o => StorageClientDefaults.Configure(o));
+                clients.AddQueueServiceClient(connectionString).ConfigureOptions(ConfigureQueues);
+                clients.AddTableServiceClient(connectionString).ConfigureOptions(o => StorageClientDefaults.Configure(o));
+            }
+            else
+            {
+                clients.AddBlobServiceClient(BlobServiceUri!).ConfigureOptions(o => StorageClientDefaults.Configure(o));
+                clients.AddQueueServiceClient(QueueServiceUri!).ConfigureOptions(ConfigureQueues);
+                clients.AddTableServiceClient(TableServiceUri!).ConfigureOptions(o => StorageClientDefaults.Configure(o));
+                clients.UseCredential(CreateCredential());
+            }
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Creates the account's clients directly, with the same options and credential as <see cref="AddClients"/>: for
+    /// a connection other than the app's own, which is not registered in the container.
+    /// </summary>
+    /// <exception cref="FormatException">The connection string is malformed.</exception>
+    public StorageClients CreateClients()
+    {
+        if (ConnectionString is { } connectionString)
+        {
+            return new StorageClients(
+                new BlobServiceClient(connectionString, StorageClientDefaults.Blobs()),
+                new QueueServiceClient(connectionString, StorageClientDefaults.Queues()),
+                new TableServiceClient(connectionString, StorageClientDefaults.Tables()));
+        }
+
+        var credential = CreateCredential();
+        return new StorageClients(
+            new BlobServiceClient(BlobServiceUri!, credential, StorageClientDefaults.Blobs()),
+            new QueueServiceClient(QueueServiceUri!, credential, StorageClientDefaults.Queues()),
+            new TableServiceClient(TableServiceUri!, credential, StorageClientDefaults.Tables()));
+    }
+
+    private static void ConfigureQueues(QueueClientOptions options)
+    {
+        StorageClientDefaults.Configure(options);
+        options.MessageEncoding = StorageClientDefaults.Queues().MessageEncoding;
+    }
 
     private TokenCredential CreateCredential() => ManagedIdentity
         ? new ManagedIdentityCredential(ClientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(ClientId))

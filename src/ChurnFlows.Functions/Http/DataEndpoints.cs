@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Monitoring;
 using ChurnFlows.Lifecycle.Serving;
-using ChurnFlows.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChurnFlows.Functions.Http;
@@ -47,7 +47,7 @@ public static partial class DataEndpoints
             return HttpProblems.Invalid([new FieldError("$", "the body is empty; send the CSV as the request body")]);
         }
 
-        await lifecycle.Containers.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body.Value), new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+        await lifecycle.Containers.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(body.Value), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" } }, cancellationToken);
         var instance = await lifecycle.StartIngestAsync(name, body.Value, cancellationToken);
         return TypedResults.Accepted($"/runtime/webhooks/durabletask/instances/{instance}", new DatasetAccepted($"churn-incoming/{name}", instance, body.Value.Length));
     }

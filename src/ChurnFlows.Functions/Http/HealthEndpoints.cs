@@ -1,7 +1,7 @@
 using System.Reflection;
+using Azure.Storage.Blobs;
 using ChurnFlows.Functions.Hosting;
 using ChurnFlows.Lifecycle.Serving;
-using ChurnFlows.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +19,7 @@ public static class HealthEndpoints
         return table.AddHttp("Health", "GET", "health", HealthAsync, AuthorizationLevel.Anonymous, endpoint => endpoint.WithTags("Health").WithSummary("Storage reachability, the loaded model, the version"));
     }
 
-    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> HealthAsync(StorageAccount account, ModelCache models, IOptions<FunctionsHostingOptions> options, IConfiguration configuration, FunctionTable table, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> HealthAsync(BlobServiceClient blobs, ModelCache models, IOptions<FunctionsHostingOptions> options, IConfiguration configuration, FunctionTable table, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
@@ -27,7 +27,7 @@ public static class HealthEndpoints
         string? modelVersion = null;
         try
         {
-            await account.BlobServiceClient.GetBlobContainerClient("churn-models").ExistsAsync(timeout.Token);
+            await blobs.GetBlobContainerClient("churn-models").ExistsAsync(timeout.Token);
             modelVersion = (await models.GetAsync(timeout.Token))?.Artifact.Version;
         }
         catch (Exception e) when (e is AggregateException or Azure.RequestFailedException or HttpRequestException or OperationCanceledException or InvalidOperationException or IOException)

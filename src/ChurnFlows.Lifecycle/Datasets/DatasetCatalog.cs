@@ -1,5 +1,5 @@
 using Azure;
-using ChurnFlows.Storage.Tables;
+using Azure.Data.Tables;
 
 namespace ChurnFlows.Lifecycle.Datasets;
 
@@ -39,15 +39,15 @@ public sealed class DatasetCatalog(TableClient table)
     /// <summary>Reads a version, or null.</summary>
     public async Task<DatasetVersion?> GetAsync(string sha256, CancellationToken cancellationToken = default)
     {
-        var e = await table.GetEntityAsync(Partition, sha256, null, cancellationToken).ConfigureAwait(false);
-        return e is null ? null : From(e);
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(Partition, sha256, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return e.HasValue ? From(e.Value!) : null;
     }
 
     /// <summary>Lists every version, newest first.</summary>
     public async Task<IReadOnlyList<DatasetVersion>> ListAsync(CancellationToken cancellationToken = default)
     {
         var all = new List<DatasetVersion>();
-        await foreach (var e in table.QueryAsync($"PartitionKey eq '{Partition}'", cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             all.Add(From(e));
         }

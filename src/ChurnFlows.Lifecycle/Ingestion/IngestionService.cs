@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Azure;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Schema;
 using ChurnFlows.ML.Validation;
-using ChurnFlows.Storage.Blobs;
 
 namespace ChurnFlows.Lifecycle.Ingestion;
 
@@ -21,14 +21,14 @@ public sealed class IngestionService(ChurnContainers containers, DatasetSchema? 
     /// <summary>Ingests <paramref name="incomingBlobName"/>.</summary>
     public async Task<IngestionResult> IngestAsync(string incomingBlobName, CancellationToken cancellationToken = default)
     {
-        var incoming = await containers.Incoming.GetBlobClient(incomingBlobName).DownloadContentAsync(null, cancellationToken).ConfigureAwait(false);
+        BlobDownloadResult incoming = await containers.Incoming.GetBlobClient(incomingBlobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
         var bytes = incoming.Content.ToArray();
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var bronze = containers.Bronze.GetBlobClient($"{sha}.csv");
         var alreadyRecorded = false;
         try
         {
-            await bronze.UploadAsync(incoming.Content, new BlobUploadOptions { ContentType = "text/csv", Conditions = BlobRequestConditions.CreateOnly, Metadata = new Dictionary<string, string> { ["source"] = Uri.EscapeDataString(incomingBlobName) } }, cancellationToken).ConfigureAwait(false);
+            await bronze.UploadAsync(incoming.Content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" }, Conditions = BlobConditions.CreateOnly, Metadata = new Dictionary<string, string> { ["source"] = Uri.EscapeDataString(incomingBlobName) } }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
@@ -39,14 +39,19 @@ public sealed class IngestionService(ChurnContainers containers, DatasetSchema? 
         var report = DatasetValidator.Validate(read, _suite);
         var accepted = report.Success;
         var target = accepted ? containers.Silver.GetBlobClient($"{sha}.csv") : containers.Quarantine.GetBlobClient($"{sha}/{Path.GetFileName(incomingBlobName)}");
-        if (!await target.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await target.CopyFromAsync(bronze, null, cancellationToken).ConfigureAwait(false);
+            // The bytes are in hand: an upload, not a server-side copy, so no copy-source authorization is needed with an identity.
+            await target.UploadAsync(incoming.Content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" }, Conditions = BlobConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Written by an earlier attempt: the same content under the same name.
         }
 
         var reportBlob = accepted ? $"validation/{sha}.json" : $"{sha}/validation-report.json";
         var reportContainer = accepted ? containers.Reports : containers.Quarantine;
-        await reportContainer.GetBlobClient(reportBlob).UploadAsync(BinaryData.FromString(report.ToJson()), new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        await reportContainer.GetBlobClient(reportBlob).UploadAsync(BinaryData.FromString(report.ToJson()), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken).ConfigureAwait(false);
         return new IngestionResult(sha, alreadyRecorded, accepted, $"{(accepted ? containers.Silver.Name : containers.Quarantine.Name)}/{target.Name}", $"{reportContainer.Name}/{reportBlob}", report, read.Dataset.RowCount, read.Dataset.PositiveRate);
     }
 }

@@ -3,7 +3,10 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ChurnFlows.Storage.Blobs;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace ChurnFlows.Lifecycle.Monitoring;
 
@@ -105,7 +108,7 @@ public sealed class PredictionLogStore(BlobContainerClient container, int pieceB
 
     private async Task AppendBytesAsync(string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        var blob = container.GetBlobClient(name);
+        var blob = container.GetAppendBlobClient(name);
         bool known;
         lock (_created)
         {
@@ -114,7 +117,7 @@ public sealed class PredictionLogStore(BlobContainerClient container, int pieceB
 
         if (!known)
         {
-            await blob.CreateAppendBlobIfNotExistsAsync("application/x-ndjson", cancellationToken).ConfigureAwait(false);
+            await blob.CreateIfNotExistsAsync(new AppendBlobCreateOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } }, cancellationToken).ConfigureAwait(false);
             lock (_created)
             {
                 _created.Add(name);
@@ -130,17 +133,18 @@ public sealed class PredictionLogStore(BlobContainerClient container, int pieceB
                 length = bytes.Span.Slice(start, length).LastIndexOf((byte)'\n') + 1;
             }
 
-            await blob.AppendBlockAsync(BinaryData.FromBytes(bytes.Slice(start, length)), cancellationToken).ConfigureAwait(false);
+            using var block = BinaryData.FromBytes(bytes.Slice(start, length)).ToStream();
+            await blob.AppendBlockAsync(block, cancellationToken: cancellationToken).ConfigureAwait(false);
             start += length;
         }
     }
 
     private async IAsyncEnumerable<T> ReadAsync<T>(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in container.GetBlobsAsync(prefix, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
         {
             var blob = container.GetBlobClient(item.Name);
-            var length = item.Properties.ContentLength;
+            var length = item.Properties.ContentLength ?? 0;
             var lines = new JsonLines(item.Name);
 
             // The next piece downloads while this one is parsed.
@@ -163,10 +167,18 @@ public sealed class PredictionLogStore(BlobContainerClient container, int pieceB
         }
     }
 
-    private Task<BlobRange> ReadPieceAsync(BlobClient blob, long offset, long length, CancellationToken cancellationToken) =>
-        blob.DownloadRangeAsync(offset, (int)Math.Min(_pieceBytes, length - offset), cancellationToken);
+    private async Task<LogPiece> ReadPieceAsync(BlobClient blob, long offset, long length, CancellationToken cancellationToken)
+    {
+        // One ranged GET within the length the blob had when it was listed.
+        var range = new HttpRange(offset, Math.Min(_pieceBytes, length - offset));
+        BlobDownloadResult piece = await blob.DownloadContentAsync(new BlobDownloadOptions { Range = range }, cancellationToken).ConfigureAwait(false);
+        return new LogPiece(offset, piece.Content);
+    }
 
     private static string HourPath(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy/MM/dd/HH", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Truncate(DateTimeOffset at, TimeSpan unit) => new(at.UtcTicks - (at.UtcTicks % unit.Ticks), TimeSpan.Zero);
 }
+
+/// <summary>Bytes of a log blob read from <paramref name="Offset"/>.</summary>
+internal readonly record struct LogPiece(long Offset, BinaryData Content);

@@ -1,5 +1,5 @@
 using Azure;
-using ChurnFlows.Storage.Tables;
+using Azure.Data.Tables;
 
 namespace ChurnFlows.Lifecycle.Registry;
 
@@ -33,7 +33,7 @@ public sealed partial class ModelRegistry
 
         for (var attempt = 0; ; attempt++)
         {
-            var target = await table.GetEntityAsync(Partition, version, null, cancellationToken).ConfigureAwait(false)
+            var target = await GetEntityAsync(version, cancellationToken).ConfigureAwait(false)
                 ?? throw new KeyNotFoundException($"Model version '{version}' is not registered.");
             var current = FromEntity(target).Stage;
             if (current == ModelStage.Production)

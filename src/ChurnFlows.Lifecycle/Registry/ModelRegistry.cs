@@ -1,26 +1,39 @@
 using System.Text.Json;
 using Azure;
-using ChurnFlows.Storage.Tables;
+using Azure.Data.Tables;
 
 namespace ChurnFlows.Lifecycle.Registry;
 
 /// <summary>
 /// The model registry in <c>ChurnModels</c>: one row per version (partition <c>model</c>) with stage,
 /// metrics, lineage and decision, and one row per stage change (partition <c>history</c>). Promotion
-/// changes the new and the old Production rows in one entity group transaction guarded by both ETags,
-/// so two promotions racing cannot leave two Production versions; then it moves the serving pointer.
+/// changes the new and the old Production rows and a marker row naming the Production version in one entity
+/// group transaction guarded by their ETags (the marker is added by the first promotion, so a second one racing
+/// it conflicts too), so promotions racing each other cannot leave two Production versions; then it moves the
+/// serving pointer.
 /// Staging (the canary) is in <c>ModelRegistry.Staging.cs</c>.
 /// </summary>
 public sealed partial class ModelRegistry(TableClient table, ModelStore store, TimeProvider? timeProvider = null)
 {
     private const string Partition = "model";
     private const string HistoryPartition = "history";
+
+    // The row every promotion rewrites, in the versions' partition so it joins their transaction; '~' sorts after versions.
+    private const string ProductionMarker = "~production";
+
+    // Each lost race means another promotion committed; a handful of promoters settle well within this.
+    private const int MaximumPromotionAttempts = 10;
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     /// <summary>Registers a version (stage None). An existing version is returned unchanged, so retries are safe.</summary>
     public async Task<ModelRecord> RegisterAsync(ModelRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (record.Version == ProductionMarker)
+        {
+            throw new ArgumentException($"'{ProductionMarker}' is reserved by the registry and cannot name a model version.", nameof(record));
+        }
+
         try
         {
             await table.AddEntityAsync(ToEntity(record with { Stage = ModelStage.None }), cancellationToken).ConfigureAwait(false);
@@ -35,7 +48,7 @@ public sealed partial class ModelRegistry(TableClient table, ModelStore store, T
     /// <summary>Reads a version, or null.</summary>
     public async Task<ModelRecord?> GetAsync(string version, CancellationToken cancellationToken = default)
     {
-        var e = await table.GetEntityAsync(Partition, version, null, cancellationToken).ConfigureAwait(false);
+        var e = await GetEntityAsync(version, cancellationToken).ConfigureAwait(false);
         return e is null ? null : FromEntity(e);
     }
 
@@ -64,12 +77,13 @@ public sealed partial class ModelRegistry(TableClient table, ModelStore store, T
     {
         for (var attempt = 0; ; attempt++)
         {
-            var target = await table.GetEntityAsync(Partition, version, null, cancellationToken).ConfigureAwait(false)
+            var target = await GetEntityAsync(version, cancellationToken).ConfigureAwait(false)
                 ?? throw new KeyNotFoundException($"Model version '{version}' is not registered.");
+            var marker = await GetRowAsync(ProductionMarker, cancellationToken).ConfigureAwait(false);
             var current = (await QueryAsync(ModelStage.Production, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
             if (current?.RowKey == version)
             {
-                await store.PromoteAsync(version, cancellationToken).ConfigureAwait(false);
+                await PointServingAtProductionAsync(cancellationToken).ConfigureAwait(false);
                 return FromEntity(current).PreviousProduction;
             }
 
@@ -83,17 +97,19 @@ public sealed partial class ModelRegistry(TableClient table, ModelStore store, T
                 actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(Partition, current.RowKey) { ["Stage"] = nameof(ModelStage.Archived), ["ArchivedAt"] = now }, current.ETag));
             }
 
+            var nextMarker = new TableEntity(Partition, ProductionMarker) { ["Version"] = version, ["PromotedAt"] = now };
+            actions.Add(marker is null ? new(TableTransactionActionType.Add, nextMarker) : new(TableTransactionActionType.UpdateReplace, nextMarker, marker.ETag));
             try
             {
                 await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
             }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaximumPromotionAttempts)
             {
                 continue;
             }
 
             await AppendHistoryAsync(now, version, current?.RowKey, ModelStage.Production, reason, cancellationToken).ConfigureAwait(false);
-            await store.PromoteAsync(version, cancellationToken).ConfigureAwait(false);
+            await PointServingAtProductionAsync(cancellationToken).ConfigureAwait(false);
             return current?.RowKey;
         }
     }
@@ -115,7 +131,7 @@ public sealed partial class ModelRegistry(TableClient table, ModelStore store, T
     public async Task<IReadOnlyList<StageChange>> GetHistoryAsync(CancellationToken cancellationToken = default)
     {
         var changes = new List<StageChange>();
-        await foreach (var e in table.QueryAsync($"PartitionKey eq '{HistoryPartition}'", cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {HistoryPartition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var stage = Enum.TryParse<ModelStage>(e.GetString("Stage"), out var s) ? s : ModelStage.Production;
             changes.Add(new StageChange(e.GetString("Version")!, e.GetString("Replaced"), e.GetString("Reason") ?? string.Empty, e.GetDateTimeOffset("At") ?? default, stage));
@@ -123,6 +139,11 @@ public sealed partial class ModelRegistry(TableClient table, ModelStore store, T
 
         return [.. changes.OrderByDescending(c => c.At)];
     }
+
+    // The pointer follows the registry's Production row, read again on every attempt, so promotions racing each other
+    // leave it at the version the registry ends with.
+    private Task PointServingAtProductionAsync(CancellationToken cancellationToken) =>
+        store.PointAtAsync(async ct => (await GetProductionAsync(ct).ConfigureAwait(false))?.Version, cancellationToken);
 
     private async Task AppendHistoryAsync(DateTimeOffset at, string version, string? replaced, ModelStage stage, string reason, CancellationToken cancellationToken)
     {
@@ -132,14 +153,26 @@ public sealed partial class ModelRegistry(TableClient table, ModelStore store, T
 
     private async Task<List<TableEntity>> QueryAsync(ModelStage? stage, CancellationToken cancellationToken)
     {
-        var filter = $"PartitionKey eq '{Partition}'" + (stage is { } s ? $" and Stage eq '{s}'" : string.Empty);
+        var filter = stage is { } s
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ne {ProductionMarker} and Stage eq {s.ToString()}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ne {ProductionMarker}");
         var list = new List<TableEntity>();
-        await foreach (var e in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             list.Add(e);
         }
 
         return list;
+    }
+
+    /// <summary>Reads a version's row, or null (also for the marker's key, which names no version).</summary>
+    private Task<TableEntity?> GetEntityAsync(string version, CancellationToken cancellationToken) =>
+        version == ProductionMarker ? Task.FromResult<TableEntity?>(null) : GetRowAsync(version, cancellationToken);
+
+    private async Task<TableEntity?> GetRowAsync(string rowKey, CancellationToken cancellationToken)
+    {
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(Partition, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return e.HasValue ? e.Value : null;
     }
 
     private TableEntity ToEntity(ModelRecord r) => new(Partition, r.Version)

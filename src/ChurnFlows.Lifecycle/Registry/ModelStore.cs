@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.ML.Artifacts;
-using ChurnFlows.Storage.Blobs;
 
 namespace ChurnFlows.Lifecycle.Registry;
 
@@ -12,6 +13,7 @@ namespace ChurnFlows.Lifecycle.Registry;
 public sealed class ModelStore(BlobContainerClient models)
 {
     private const string Pointer = "production.json";
+    private const int MaximumPointerAttempts = 10;
 
     /// <summary>Saves an artifact (create-only; an existing version is left untouched). Returns the blob name.</summary>
     public async Task<string> SaveAsync(ModelArtifact artifact, CancellationToken cancellationToken = default)
@@ -20,7 +22,7 @@ public sealed class ModelStore(BlobContainerClient models)
         var name = $"{artifact.Version}.cfm";
         try
         {
-            await models.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(ModelArtifactSerializer.Serialize(artifact)), new BlobUploadOptions { Conditions = BlobRequestConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
+            await models.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(ModelArtifactSerializer.Serialize(artifact)), new BlobUploadOptions { Conditions = BlobConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
@@ -34,17 +36,53 @@ public sealed class ModelStore(BlobContainerClient models)
     /// <exception cref="InvalidDataException">The stored file is corrupt or incompatible.</exception>
     public async Task<ModelArtifact> LoadAsync(string version, CancellationToken cancellationToken = default)
     {
-        var blob = await models.GetBlobClient($"{version}.cfm").DownloadContentAsync(null, cancellationToken).ConfigureAwait(false);
+        BlobDownloadResult blob = await models.GetBlobClient($"{version}.cfm").DownloadContentAsync(cancellationToken).ConfigureAwait(false);
         return ModelArtifactSerializer.Deserialize(blob.Content.ToMemory().Span);
     }
 
     /// <summary>Points production at <paramref name="version"/>.</summary>
-    public async Task PromoteAsync(string version, CancellationToken cancellationToken = default)
+    public Task PromoteAsync(string version, CancellationToken cancellationToken = default) =>
+        PointAtAsync(_ => Task.FromResult<string?>(version), cancellationToken);
+
+    /// <summary>
+    /// Points production at the version <paramref name="resolveVersion"/> returns (nothing when it returns null). The
+    /// version is asked after the pointer's ETag is read and written only if the pointer is unchanged since; when
+    /// another writer got there first, both are read again. So concurrent promoters that resolve the version from the
+    /// registry leave the pointer at the registry's last word, whatever order their writes arrive in.
+    /// </summary>
+    public async Task PointAtAsync(Func<CancellationToken, Task<string?>> resolveVersion, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(resolveVersion);
         var pointer = models.GetBlobClient(Pointer);
-        var current = await pointer.ExistsAsync(cancellationToken).ConfigureAwait(false) ? await pointer.GetPropertiesAsync(null, cancellationToken).ConfigureAwait(false) : null;
-        var body = BinaryData.FromString(JsonSerializer.Serialize(new { version, promotedAt = DateTimeOffset.UtcNow }));
-        await pointer.UploadAsync(body, new BlobUploadOptions { ContentType = "application/json", Conditions = current is null ? BlobRequestConditions.CreateOnly : new BlobRequestConditions { IfMatch = current.ETag } }, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            ETag? current;
+            try
+            {
+                current = (await pointer.GetPropertiesAsync(null, cancellationToken).ConfigureAwait(false)).Value.ETag;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                current = null;
+            }
+
+            if (await resolveVersion(cancellationToken).ConfigureAwait(false) is not { } version)
+            {
+                return;
+            }
+
+            var body = BinaryData.FromString(JsonSerializer.Serialize(new { version, promotedAt = DateTimeOffset.UtcNow }));
+            var conditions = current is { } etag ? new BlobRequestConditions { IfMatch = etag } : BlobConditions.CreateOnly;
+            try
+            {
+                await pointer.UploadAsync(body, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaximumPointerAttempts)
+            {
+                // Another promoter wrote the pointer since it was read: read both again.
+            }
+        }
     }
 
     /// <summary>Returns the production version, or null when none has been promoted.</summary>
@@ -56,7 +94,7 @@ public sealed class ModelStore(BlobContainerClient models)
             return null;
         }
 
-        using var json = JsonDocument.Parse((await pointer.DownloadContentAsync(null, cancellationToken).ConfigureAwait(false)).Content.ToMemory());
+        using var json = JsonDocument.Parse((await pointer.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToMemory());
         return json.RootElement.GetProperty("version").GetString();
     }
 }

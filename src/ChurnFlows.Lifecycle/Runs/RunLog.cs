@@ -1,4 +1,4 @@
-using ChurnFlows.Storage.Tables;
+using Azure.Data.Tables;
 
 namespace ChurnFlows.Lifecycle.Runs;
 
@@ -46,7 +46,7 @@ public sealed class RunLog(TableClient table)
     public async Task<IReadOnlyList<RunSummary>> ListAsync(int top = 50, CancellationToken cancellationToken = default)
     {
         var runs = new List<RunSummary>();
-        await foreach (var e in table.QueryAsync($"PartitionKey eq '{SummaryPartition}'", cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {SummaryPartition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             runs.Add(Summary(e));
         }
@@ -55,14 +55,17 @@ public sealed class RunLog(TableClient table)
     }
 
     /// <summary>Reads a run's summary, or null.</summary>
-    public async Task<RunSummary?> GetAsync(string runId, CancellationToken cancellationToken = default) =>
-        await table.GetEntityAsync(SummaryPartition, runId, null, cancellationToken).ConfigureAwait(false) is { } e ? Summary(e) : null;
+    public async Task<RunSummary?> GetAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var e = await table.GetEntityIfExistsAsync<TableEntity>(SummaryPartition, runId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return e.HasValue ? Summary(e.Value!) : null;
+    }
 
     /// <summary>Reads a run's steps in order.</summary>
     public async Task<IReadOnlyList<RunStep>> GetStepsAsync(string runId, CancellationToken cancellationToken = default)
     {
         var steps = new List<RunStep>();
-        await foreach (var e in table.QueryAsync($"PartitionKey eq '{runId.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {runId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             steps.Add(new RunStep(runId, e.GetString("Kind") ?? string.Empty, int.Parse(e.RowKey, System.Globalization.CultureInfo.InvariantCulture), e.GetString("Step") ?? string.Empty, e.GetString("Status") ?? string.Empty, e.GetString("Detail") ?? string.Empty, (e.GetDateTimeOffset("At") ?? default).UtcDateTime, e.GetDouble("ElapsedSeconds") ?? 0));
         }

@@ -1,7 +1,7 @@
 using Azure;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Schema;
-using ChurnFlows.Storage.Blobs;
 
 namespace ChurnFlows.Lifecycle.Training;
 
@@ -29,7 +29,7 @@ public sealed class GoldDatasetStore(ChurnContainers containers, DatasetSchema? 
     public Task<TabularDataset> LoadSilverAsync(string sha256, CancellationToken cancellationToken = default) =>
         _silver.GetAsync(sha256, async () =>
         {
-            var blob = await containers.Silver.GetBlobClient($"{sha256}.csv").DownloadContentAsync(null, cancellationToken).ConfigureAwait(false);
+            BlobDownloadResult blob = await containers.Silver.GetBlobClient($"{sha256}.csv").DownloadContentAsync(cancellationToken).ConfigureAwait(false);
             return DatasetReader.Read(blob.Content.ToStream(), _schema).Dataset;
         });
 
@@ -44,7 +44,7 @@ public sealed class GoldDatasetStore(ChurnContainers containers, DatasetSchema? 
             var gold = GoldDataset.Prepare(silver, seed).Gold;
             try
             {
-                await blob.UploadAsync(BinaryData.FromBytes(gold.ToBytes()), new BlobUploadOptions { Conditions = BlobRequestConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
+                await blob.UploadAsync(BinaryData.FromBytes(gold.ToBytes()), new BlobUploadOptions { Conditions = BlobConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
@@ -60,7 +60,7 @@ public sealed class GoldDatasetStore(ChurnContainers containers, DatasetSchema? 
     public Task<GoldDataset> LoadAsync(string blobName, CancellationToken cancellationToken = default) =>
         _gold.GetAsync(blobName, async () =>
         {
-            var blob = await containers.Gold.GetBlobClient(blobName).DownloadContentAsync(null, cancellationToken).ConfigureAwait(false);
+            BlobDownloadResult blob = await containers.Gold.GetBlobClient(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
             return GoldDataset.FromBytes(blob.Content.ToMemory());
         });
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure;
-using ChurnFlows.Storage.Tables;
+using Azure.Data.Tables;
 using ChurnFlows.Tuning.Studies;
 
 namespace ChurnFlows.Lifecycle.Tuning;
@@ -25,6 +25,9 @@ public sealed class TrialStore(TableClient table)
     /// <summary>The most characters stored in one property (UTF-16: 60,000 bytes, under the 64 KiB limit).</summary>
     public const int PartLength = 30_000;
 
+    // An entity group transaction holds at most 100 operations.
+    private const int MaxTransactionActions = 100;
+
     // 16 parts of 30,000 characters stay under the 1 MiB entity limit with room for the other properties.
     private const int MaximumParts = 16;
 
@@ -33,7 +36,7 @@ public sealed class TrialStore(TableClient table)
     {
         var trials = new List<FrozenTrial>();
         var waves = new Dictionary<int, int>();
-        await foreach (var e in table.QueryAsync($"PartitionKey eq '{Escape(study)}'", cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {study}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var trial = JsonSerializer.Deserialize<FrozenTrial>(ReadJson(e), Json)!;
             trials.Add(trial);
@@ -58,7 +61,7 @@ public sealed class TrialStore(TableClient table)
         ArgumentNullException.ThrowIfNull(trials);
         try
         {
-            foreach (var chunk in trials.Chunk(TableClient.MaxTransactionActions))
+            foreach (var chunk in trials.Chunk(MaxTransactionActions))
             {
                 await table.SubmitTransactionAsync([.. chunk.Select(t => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(study, t, wave)))], cancellationToken).ConfigureAwait(false);
             }
@@ -111,5 +114,4 @@ public sealed class TrialStore(TableClient table)
 
     private static string PartName(int part) => part == 0 ? "Trial" : "Trial" + part.ToString(CultureInfo.InvariantCulture);
 
-    private static string Escape(string s) => s.Replace("'", "''", StringComparison.Ordinal);
 }

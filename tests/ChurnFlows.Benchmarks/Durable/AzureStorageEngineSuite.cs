@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.Worker;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Emulator;
 using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Benchmarks.Durable;
 
 /// <summary>
-/// The durable engine on the Azure Storage hub against a fresh Azurite: fan-out/fan-in, many short
+/// The durable engine on the Azure Storage hub against the test kit's Azurite (fresh in this process), or an
+/// in-memory one of its own: fan-out/fan-in, many short
 /// sequential orchestrations, storage operations per activity (counted at the HTTP pipeline), and
 /// Azurite's raw rates for comparison. Usage: <c>durable-azurestorage [repetitions] [concurrency] [memory]</c>
 /// (concurrency: orchestration and activity slots of the worker, default 32; <c>memory</c>: Azurite keeps its
@@ -31,11 +33,12 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
         var repetitions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
         Concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
         var inMemory = args.Length > 2 && args[2] == "memory";
-        await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { InMemoryPersistence = inMemory });
+        await using var memoryAzurite = inMemory ? await InMemoryAzurite.StartAsync() : null;
+        var azurite = memoryAzurite?.ConnectionString ?? await AzuriteFixture.GetConnectionStringAsync();
         var registry = BenchmarkOrchestrations.Create();
 
         var load = await File.ReadAllTextAsync("/proc/loadavg");
-        var raw = await AzuriteRawRates.MeasureAsync(StorageAccount.FromConnectionString(azurite.ConnectionString));
+        var raw = await AzuriteRawRates.MeasureAsync(azurite);
         await RunFanOutAsync(azurite, registry, 200); // warm-up
         var fanOuts = new List<Run>();
         for (var i = 0; i < repetitions; i++)
@@ -78,7 +81,7 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
         return 0;
     }
 
-    private static async Task<Run> RunFanOutAsync(AzuriteProcess azurite, DurableTaskRegistry registry, int n)
+    private static async Task<Run> RunFanOutAsync(string azurite, DurableTaskRegistry registry, int n)
     {
         await using var engine = await Engine.StartAsync(azurite, registry);
         var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", n);
@@ -87,7 +90,7 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
         return await engine.FinishAsync(n);
     }
 
-    private static async Task<Run> RunSequencesAsync(AzuriteProcess azurite, DurableTaskRegistry registry, int count)
+    private static async Task<Run> RunSequencesAsync(string azurite, DurableTaskRegistry registry, int count)
     {
         await using var engine = await Engine.StartAsync(azurite, registry);
         var ids = new string[count];
@@ -146,16 +149,18 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
 
         public DurableTaskClient Client { get; }
 
-        public static async Task<Engine> StartAsync(AzuriteProcess azurite, DurableTaskRegistry registry)
+        public static async Task<Engine> StartAsync(string connectionString, DurableTaskRegistry registry)
         {
             var options = new AzureStorageTaskHubOptions { TaskHubName = "bench" + Guid.NewGuid().ToString("N")[..10] };
             var counter = new StorageOperationCounter();
-            var counted = new StorageClientOptions();
-            counted.AddPolicy(counter, HttpPipelinePosition.PerRetry);
-            var workerHub = new AzureStorageTaskHub(StorageAccount.FromConnectionString(azurite.ConnectionString, counted), options);
+            var workerHub = new AzureStorageTaskHub(
+                new BlobServiceClient(connectionString, Counted(new BlobClientOptions(), counter)),
+                new QueueServiceClient(connectionString, Counted(AzureStorageTaskHub.DefaultQueueOptions(), counter)),
+                new TableServiceClient(connectionString, Counted(new TableClientOptions(), counter)),
+                options);
             var worker = new DurableTaskWorker(workerHub, registry, new DurableTaskWorkerOptions { MaxConcurrentOrchestrations = Concurrency, MaxConcurrentActivities = Concurrency });
             await worker.StartAsync(CancellationToken.None);
-            var clientHub = new AzureStorageTaskHub(StorageAccount.FromConnectionString(azurite.ConnectionString), options);
+            var clientHub = new AzureStorageTaskHub(connectionString, options);
             while (workerHub.OwnedPartitions.Count < options.PartitionCount)
             {
                 await Task.Delay(50);
@@ -163,6 +168,13 @@ public sealed class AzureStorageEngineSuite : IBenchmarkSuite
 
             counter.Reset();
             return new Engine(workerHub, worker, counter, new DurableTaskClient(clientHub));
+        }
+
+        private static T Counted<T>(T options, StorageOperationCounter counter)
+            where T : ClientOptions
+        {
+            options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+            return options;
         }
 
         /// <summary>

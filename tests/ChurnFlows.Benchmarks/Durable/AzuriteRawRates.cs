@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Tables;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using ChurnFlows.Durable.AzureStorage;
 
 namespace ChurnFlows.Benchmarks.Durable;
 
@@ -13,10 +14,11 @@ internal static class AzuriteRawRates
         public double MixedConcurrent => 3 / ((1 / QueuePutConcurrent) + (1 / QueueGetDeleteConcurrent) + (1 / TableInsertConcurrent));
     }
 
-    public static async Task<Rates> MeasureAsync(StorageAccount account)
+    /// <summary>Measures on the account of <paramref name="connectionString"/>, with queue messages encoded like the hub's.</summary>
+    public static async Task<Rates> MeasureAsync(string connectionString)
     {
-        var queue = account.QueueServiceClient.GetQueueClient("raw-" + Guid.NewGuid().ToString("N")[..12]);
-        var table = account.TableServiceClient.GetTableClient("raw" + Guid.NewGuid().ToString("N")[..12]);
+        var queue = new QueueServiceClient(connectionString, AzureStorageTaskHub.DefaultQueueOptions()).GetQueueClient("raw-" + Guid.NewGuid().ToString("N")[..12]);
+        var table = new TableServiceClient(connectionString).GetTableClient("raw" + Guid.NewGuid().ToString("N")[..12]);
         await queue.CreateIfNotExistsAsync();
         await table.CreateIfNotExistsAsync();
         try
@@ -26,7 +28,7 @@ internal static class AzuriteRawRates
             var putConcurrent = await RateAsync(2000, 32, _ => queue.SendMessageAsync(body));
             var getDelete = await RateAsync(2300 / 32, 8, async _ =>
             {
-                foreach (var m in await queue.ReceiveMessagesAsync(32))
+                foreach (var m in (await queue.ReceiveMessagesAsync(32)).Value)
                 {
                     await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt);
                 }
@@ -34,7 +36,7 @@ internal static class AzuriteRawRates
             var held = new List<(string Id, string Receipt)>();
             for (var i = 0; i < 32; i++)
             {
-                var sent = await queue.SendMessageAsync(body, TimeSpan.FromMinutes(5));
+                var sent = (await queue.SendMessageAsync(body, TimeSpan.FromMinutes(5))).Value;
                 held.Add((sent.MessageId, sent.PopReceipt));
             }
 
@@ -43,7 +45,7 @@ internal static class AzuriteRawRates
                 var (id, receipt) = held[w];
                 for (var k = 0; k < 60; k++)
                 {
-                    receipt = (await queue.UpdateMessageAsync(id, receipt, TimeSpan.FromMinutes(5), body)).PopReceipt;
+                    receipt = (await queue.UpdateMessageAsync(id, receipt, body, TimeSpan.FromMinutes(5))).Value.PopReceipt;
                 }
             }) * 60; // each of 32 callers updates its own message 60 times
             var insertSequential = await RateAsync(300, 1, i => table.AddEntityAsync(Row("s", i)));
@@ -55,7 +57,7 @@ internal static class AzuriteRawRates
         finally
         {
             await queue.DeleteIfExistsAsync();
-            await table.DeleteIfExistsAsync();
+            await table.DeleteAsync();
         }
     }
 

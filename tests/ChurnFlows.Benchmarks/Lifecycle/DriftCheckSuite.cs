@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable.Client;
-using ChurnFlows.Lifecycle;
+using ChurnFlows.Functions.Hosting.Azurite;
 using ChurnFlows.Lifecycle.Monitoring;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Training;
+using ChurnFlows.Lifecycle;
 using ChurnFlows.ML.Artifacts;
 using ChurnFlows.ML.Drift;
 using ChurnFlows.ML.Synthetic;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Emulator;
 using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Benchmarks.Lifecycle;
@@ -36,8 +36,8 @@ public sealed class DriftCheckSuite : IBenchmarkSuite
         var index = Array.IndexOf(args, "--entries");
         var entries = index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : 1_000_000;
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
-        var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
-        var lifecycle = new LifecycleServices(account, new DurableTaskClient(new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "benchdrift" })));
+        var account = AzuriteFixture.Connect(azurite.ConnectionString);
+        var lifecycle = new LifecycleServices(account.Blobs, account.Tables, new DurableTaskClient(new AzureStorageTaskHub(account.Blobs, account.Queues, account.Tables, new AzureStorageTaskHubOptions { TaskHubName = "benchdrift" })));
         await lifecycle.CreateIfNotExistsAsync();
         var now = DateTimeOffset.UtcNow;
         var model = await PromoteSmallModelAsync(lifecycle, now.AddDays(-1));
@@ -89,9 +89,9 @@ public sealed class DriftCheckSuite : IBenchmarkSuite
         }
 
         long bytes = 0;
-        await foreach (var blob in lifecycle.Containers.Predictions.GetBlobsAsync("predictions/"))
+        await foreach (var blob in lifecycle.Containers.Predictions.GetBlobsAsync(new GetBlobsOptions { Prefix = "predictions/" }))
         {
-            bytes += blob.Properties.ContentLength;
+            bytes += blob.Properties.ContentLength ?? 0;
         }
 
         return bytes;

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using ChurnFlows.Durable;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.Durable.AzureStorage;
-using ChurnFlows.Lifecycle;
+using ChurnFlows.Durable;
+using ChurnFlows.Functions.Hosting.Azurite;
 using ChurnFlows.Lifecycle.Orchestration;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Blobs;
-using ChurnFlows.Storage.Emulator;
+using ChurnFlows.Lifecycle;
+using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Benchmarks.Lifecycle;
 
@@ -32,16 +32,16 @@ public sealed class RetrainSuite : IBenchmarkSuite
         var batch = Option(args, "--batch", Environment.ProcessorCount);
         var csv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.Ordinal)) ?? PeerScripts.SampleCsv(100_000);
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
-        var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
-        var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "benchretrain" });
+        var account = AzuriteFixture.Connect(azurite.ConnectionString);
+        var hub = new AzureStorageTaskHub(account.Blobs, account.Queues, account.Tables, new AzureStorageTaskHubOptions { TaskHubName = "benchretrain" });
         var options = new LifecycleOptions { Retrain = new RetrainSettings { Trials = trials, BatchSize = batch, MaximumIterations = 1000, EarlyStoppingRounds = 50, PlateauWaves = 0, MaxTuningMinutes = 120 } };
-        await using var runtime = await LifecycleRuntime.StartAsync(account, hub, options);
+        await using var runtime = await LifecycleRuntime.StartAsync(account.Blobs, account.Tables, hub, options);
         var lifecycle = runtime.Services;
 
         using var spans = new SpanBreakdown();
         var sw = Stopwatch.StartNew();
         var bytes = await File.ReadAllBytesAsync(csv);
-        await lifecycle.Containers.Incoming.GetBlobClient("benchmark.csv").UploadAsync(BinaryData.FromBytes(bytes), new BlobUploadOptions { ContentType = "text/csv" });
+        await lifecycle.Containers.Incoming.GetBlobClient("benchmark.csv").UploadAsync(BinaryData.FromBytes(bytes), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" } });
         var ingestId = await lifecycle.StartIngestAsync("benchmark.csv", bytes);
         var ingest = await lifecycle.Client.WaitForInstanceCompletionAsync(ingestId);
         var ingestSeconds = sw.Elapsed.TotalSeconds;

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using ChurnFlows.Lifecycle;
+using System.Text.Json;
+using System.Text;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Serving;
 using ChurnFlows.Lifecycle.Training;
+using ChurnFlows.Lifecycle;
 using ChurnFlows.ML.Artifacts;
 using ChurnFlows.ML.Data;
-using ChurnFlows.Storage;
+using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Benchmarks.Serving;
 
@@ -141,9 +141,9 @@ public sealed class BatchStagesSuite : IBenchmarkSuite
             File.WriteAllBytes(cached, ModelArtifactSerializer.Serialize(artifact));
         }
 
-        var account = StorageAccount.FromConnectionString("UseDevelopmentStorage=true");
-        var store = new ModelStore(new ChurnContainers(account).Models);
-        using var cache = new ModelCache(store, new ModelRegistry(new ChurnTables(account).Models, store), TimeSpan.FromMinutes(1));
+        var account = AzuriteFixture.Connect("UseDevelopmentStorage=true");
+        var store = new ModelStore(new ChurnContainers(account.Blobs).Models);
+        using var cache = new ModelCache(store, new ModelRegistry(new ChurnTables(account.Tables).Models, store), TimeSpan.FromMinutes(1));
         return new ServingModels(ServingModel.From(artifact, ModelStage.Production), null, new CanaryRouter(cache, 0));
     }
 }

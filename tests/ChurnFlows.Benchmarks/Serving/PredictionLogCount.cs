@@ -1,5 +1,6 @@
 using System.Buffers.Text;
-using ChurnFlows.Storage.Blobs;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace ChurnFlows.Benchmarks.Serving;
 
@@ -17,9 +18,9 @@ internal static class PredictionLogCount
     public static async Task<LoggedPredictions> CountAsync(BlobContainerClient predictions)
     {
         long lines = 0, standsFor = 0;
-        await foreach (var item in predictions.GetBlobsAsync("predictions/"))
+        await foreach (var item in predictions.GetBlobsAsync(new GetBlobsOptions { Prefix = "predictions/" }))
         {
-            var content = await predictions.GetBlobClient(item.Name).DownloadContentAsync();
+            BlobDownloadResult content = await predictions.GetBlobClient(item.Name).DownloadContentAsync();
             var (blobLines, blobWeight) = Count(content.Content.ToMemory().Span);
             lines += blobLines;
             standsFor += blobWeight;

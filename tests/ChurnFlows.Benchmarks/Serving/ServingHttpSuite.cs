@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using ChurnFlows.Lifecycle;
+using ChurnFlows.Functions.Hosting.Azurite;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Training;
+using ChurnFlows.Lifecycle;
 using ChurnFlows.ML.Artifacts;
 using ChurnFlows.ML.Data;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Emulator;
+using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Benchmarks.Serving;
 
@@ -50,7 +50,7 @@ public sealed class ServingHttpSuite : IBenchmarkSuite
         var csv = args.FirstOrDefault(a => a.EndsWith(".csv", StringComparison.Ordinal)) ?? PeerScripts.SampleCsv(100_000);
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
-        var containers = new ChurnContainers(StorageAccount.FromConnectionString(azurite.ConnectionString));
+        var containers = new ChurnContainers(AzuriteFixture.Connect(azurite.ConnectionString).Blobs);
         await containers.CreateIfNotExistsAsync();
         var version = await TrainAndPromoteAsync(csv, new ModelStore(containers.Models));
 

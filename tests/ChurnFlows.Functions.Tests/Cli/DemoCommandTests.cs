@@ -1,5 +1,4 @@
 using ChurnFlows.Functions.Cli;
-using ChurnFlows.Lifecycle;
 using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Functions.Tests.Cli;
@@ -23,7 +22,7 @@ public class DemoCommandTests
         Assert.Contains("candidate v", text, StringComparison.Ordinal);
         Assert.Matches(@"promoted v[\d-]+ to Production|kept the champion", text);
         Assert.Contains("prediction from Production", text, StringComparison.Ordinal);
-        var models = new ChurnContainers(await AzuriteFixture.GetAccountAsync()).Models;
+        var models = (await AzuriteFixture.GetContainersAsync()).Models;
         Assert.NotEmpty(await models.GetBlobsAsync().Where(b => b.Name.EndsWith(".cfm", StringComparison.Ordinal)).ToListAsync());
     }
 

@@ -1,11 +1,13 @@
-using ChurnFlows.Functions.Hosting;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using ChurnFlows.Functions.Hosting.Standalone;
-using ChurnFlows.Storage;
+using ChurnFlows.Functions.Hosting;
 using ChurnFlows.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ChurnFlows.Functions.Tests.Hosting;
@@ -22,7 +24,7 @@ public sealed class BlobTriggerPollerTests
     }
 
     /// <summary>A fresh poller over the same storage, as after a process restart.</summary>
-    private static (BlobTriggerPoller Poller, InvocationRecorder Recorder) StartPoller(StorageAccount account, FunctionTable table, ILogger<BlobTriggerPoller>? logger = null)
+    private static (BlobTriggerPoller Poller, InvocationRecorder Recorder) StartPoller(StorageClients account, FunctionTable table, ILogger<BlobTriggerPoller>? logger = null)
     {
         var services = new ServiceCollection().AddSingleton<InvocationRecorder>().AddLogging().BuildServiceProvider();
         var options = Options.Create(new FunctionsHostingOptions { MaxDequeueCount = 2, BlobPollInterval = TimeSpan.FromMilliseconds(100) });
@@ -35,7 +37,7 @@ public sealed class BlobTriggerPollerTests
     [Fact]
     public async Task PollOnce_AcrossRestart_ProcessesEachBlobVersionOnce()
     {
-        var account = await AzuriteFixture.GetAccountAsync();
+        var account = await AzuriteFixture.GetClientsAsync();
         await using var container = await AzuriteFixture.NewContainerAsync();
         var table = new FunctionTable().AddBlob<RecordingHandler>(UniqueName.Alphanumeric("Ingest"), container.Client.Name + "/drops/{name}");
         var drop = container.Client.GetBlobClient("drops/one.csv");
@@ -53,7 +55,7 @@ public sealed class BlobTriggerPollerTests
         Assert.Equal(0, await restarted.PollOnceAsync());
         Assert.Empty(restartedRecorder.Invocations);
 
-        await drop.UploadAsync(BinaryData.FromString("a,b\n3,4\n"));
+        await drop.UploadAsync(BinaryData.FromString("a,b\n3,4\n"), overwrite: true);
         Assert.Equal(1, await restarted.PollOnceAsync());
         Assert.Equal("a,b\n3,4\n", Assert.Single(restartedRecorder.Invocations).Blob!.Content.ToString());
     }
@@ -61,7 +63,7 @@ public sealed class BlobTriggerPollerTests
     [Fact]
     public async Task PollOnce_HandlerKeepsFailing_RetriesUntilMaxAttemptsThenGivesUp()
     {
-        var account = await AzuriteFixture.GetAccountAsync();
+        var account = await AzuriteFixture.GetClientsAsync();
         await using var container = await AzuriteFixture.NewContainerAsync();
         var table = new FunctionTable().AddBlob(UniqueName.Alphanumeric("Broken"), container.Client.Name + "/{name}", sp => ActivatorUtilities.CreateInstance<FailingHandler>(sp));
         await container.Client.GetBlobClient("bad.csv").UploadAsync(BinaryData.FromString("?"));
@@ -76,10 +78,12 @@ public sealed class BlobTriggerPollerTests
     [Fact]
     public async Task Run_StorageUnreachable_LogsOneLineNamingTheReason_AndKeepsPolling()
     {
-        var options = new StorageClientOptions();
-        options.Retry.MaxRetries = 0;
         var port = UnusedLoopbackPort();
-        var account = StorageAccount.FromConnectionString(StorageConnectionString.ForAzurite(port, port, port), options);
+        var connectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        var account = new StorageClients(
+            new BlobServiceClient(connectionString, new BlobClientOptions { Retry = { MaxRetries = 0 } }),
+            new QueueServiceClient(connectionString.Replace("TableEndpoint", "QueueEndpoint", StringComparison.Ordinal)),
+            new TableServiceClient(connectionString, new TableClientOptions { Retry = { MaxRetries = 0 } }));
         var table = new FunctionTable().AddBlob("Ingest", "churn-incoming/{name}", sp => ActivatorUtilities.CreateInstance<FailingHandler>(sp));
         var logger = new RecordingLogger<BlobTriggerPoller>();
         var (poller, _) = StartPoller(account, table, logger);

@@ -13,9 +13,9 @@ public sealed class QueueTriggerPollerTests
     [Fact]
     public async Task PollOnce_HandledAndFailingMessages_DeletesHandledAndPoisonsAfterMaxAttempts()
     {
-        var account = await AzuriteFixture.GetAccountAsync();
+        var account = await AzuriteFixture.GetClientsAsync();
         await using var queue = await AzuriteFixture.NewQueueAsync();
-        await using var poison = new DisposableQueue(account.QueueServiceClient.GetQueueClient(queue.Client.Name + "-poison"));
+        await using var poison = new DisposableQueue(account.Queues.GetQueueClient(queue.Client.Name + "-poison"));
         var table = new FunctionTable().AddQueue<RecordingHandler>("Work", queue.Client.Name);
         var services = new ServiceCollection().AddSingleton<InvocationRecorder>().AddLogging().BuildServiceProvider();
         var configuration = new ConfigurationBuilder().Build();
@@ -29,7 +29,7 @@ public sealed class QueueTriggerPollerTests
 
         var recorder = services.GetRequiredService<InvocationRecorder>();
         Assert.Equal(["fail", "{\"retrain\":true}"], recorder.Invocations.Select(i => i.Queue!.Text).Order(StringComparer.Ordinal));
-        Assert.Equal(0, await queue.Client.GetApproximateMessageCountAsync());
-        Assert.Equal("fail", Assert.Single(await poison.Client.PeekMessagesAsync()).Body);
+        Assert.Equal(0, (await queue.Client.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal("fail", Assert.Single((await poison.Client.PeekMessagesAsync()).Value).MessageText);
     }
 }

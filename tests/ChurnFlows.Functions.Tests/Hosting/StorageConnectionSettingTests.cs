@@ -1,7 +1,11 @@
-using ChurnFlows.Functions.Hosting;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using ChurnFlows.Functions.Hosting.Standalone;
-using ChurnFlows.Storage;
+using ChurnFlows.Functions.Hosting;
+using ChurnFlows.TestKit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChurnFlows.Functions.Tests.Hosting;
 
@@ -24,7 +28,6 @@ public class StorageConnectionSettingTests
         Assert.Equal(new Uri("https://stchurn42.table.core.windows.net"), setting.TableServiceUri);
         Assert.True(setting.ManagedIdentity);
         Assert.Equal("00000000-0000-0000-0000-000000000042", setting.ClientId);
-        Assert.NotNull(setting.Connect().BlobServiceClient);
     }
 
     [Fact]
@@ -57,7 +60,7 @@ public class StorageConnectionSettingTests
     public void Read_NothingSet_FallsBack_OrNamesWhatToSet()
     {
         Assert.Same(StorageConnectionSetting.DevelopmentStorage, StorageConnectionSetting.Read(Config([]), "AzureWebJobsStorage", StorageConnectionSetting.DevelopmentStorage));
-        var error = Assert.Throws<InvalidOperationException>(() => new StorageConnections(StorageAccount.FromConnectionString("UseDevelopmentStorage=true"), Config([])).Get("Archive"));
+        var error = Assert.Throws<InvalidOperationException>(() => new StorageConnections(AzuriteFixture.Connect("UseDevelopmentStorage=true"), Config([])).Get("Archive"));
         Assert.Equal("Storage connection 'Archive' is not set: set Archive to a connection string, or Archive__accountName (identity-based).", error.Message);
     }
 
@@ -76,6 +79,32 @@ public class StorageConnectionSettingTests
         var error = Assert.Throws<InvalidOperationException>(() => ChurnFlowsSettings.From(Config(values)));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("connection string", "http://127.0.0.1:10000/devstoreaccount1", "http://127.0.0.1:10001/devstoreaccount1", "http://127.0.0.1:10002/devstoreaccount1")]
+    [InlineData("account name", "https://stchurn42.blob.core.windows.net/", "https://stchurn42.queue.core.windows.net/", "https://stchurn42.table.core.windows.net/")]
+    [InlineData("service URIs", "https://b.example.net/", "https://q.example.net/", "https://t.example.net/")]
+    [InlineData("service URIs and a managed identity", "https://b.example.net/", "https://q.example.net/", "https://t.example.net/")]
+    public void AddClients_EachFormOfTheSetting_RegistersTheSdkClientsOnItsEndpoints(string form, string blob, string queue, string table)
+    {
+        var values = form switch
+        {
+            "connection string" => new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" },
+            "account name" => new() { ["AzureWebJobsStorage__accountName"] = "stchurn42", ["AzureWebJobsStorage__credential"] = "managedidentity" },
+            _ => new() { ["AzureWebJobsStorage__blobServiceUri"] = blob, ["AzureWebJobsStorage__queueServiceUri"] = queue, ["AzureWebJobsStorage__tableServiceUri"] = table },
+        };
+        if (form.EndsWith("managed identity", StringComparison.Ordinal))
+        {
+            values["AzureWebJobsStorage__credential"] = "managedidentity";
+            values["AzureWebJobsStorage__clientId"] = "00000000-0000-0000-0000-000000000042";
+        }
+
+        var services = StorageConnectionSetting.Read(Config(values), "AzureWebJobsStorage").AddClients(new ServiceCollection()).BuildServiceProvider();
+
+        Assert.Equal(new Uri(blob), services.GetRequiredService<BlobServiceClient>().Uri);
+        Assert.Equal(new Uri(queue), services.GetRequiredService<QueueServiceClient>().Uri);
+        Assert.Equal(new Uri(table).GetLeftPart(UriPartial.Path).TrimEnd('/'), services.GetRequiredService<TableServiceClient>().Uri.GetLeftPart(UriPartial.Path).TrimEnd('/'));
     }
 
     /// <summary>Environment-variable style keys (<c>__</c>), as the Functions host and the app read them.</summary>

@@ -1,14 +1,13 @@
-using ChurnFlows.Durable;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable.Client;
-using ChurnFlows.Lifecycle;
+using ChurnFlows.Durable;
+using ChurnFlows.Functions.Hosting.Azurite;
 using ChurnFlows.Lifecycle.Orchestration;
+using ChurnFlows.Lifecycle;
 using ChurnFlows.ML.Synthetic;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Blobs;
-using ChurnFlows.Storage.Emulator;
-using ChurnFlows.Tuning.Studies;
 using ChurnFlows.TestKit;
+using ChurnFlows.Tuning.Studies;
 
 namespace ChurnFlows.Functions.Tests.Hosting;
 
@@ -32,16 +31,16 @@ public class WorkerCrashTests
             ["ChurnFlows__Lifecycle__Retrain__Thresholds__MinimumRecall"] = "0.5",
             ["ChurnFlows__Lifecycle__Retrain__Thresholds__MinimumPrecision"] = "0.5",
         };
-        var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
-        await using var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "crashtest" });
+        var account = AzuriteFixture.Connect(azurite.ConnectionString);
+        await using var hub = new AzureStorageTaskHub(account.Blobs, account.Queues, account.Tables, new AzureStorageTaskHubOptions { TaskHubName = "crashtest" });
         await hub.CreateIfNotExistsAsync(); // the test starts the ingestion itself, maybe before the app has created the hub
-        var lifecycle = new LifecycleServices(account, new DurableTaskClient(hub));
+        var lifecycle = new LifecycleServices(account.Blobs, account.Tables, new DurableTaskClient(hub));
         await lifecycle.CreateIfNotExistsAsync();
 
         await using (var first = await AppProcess.StartAsync(settings))
         {
             var csv = SyntheticChurnGenerator.ToCsv(new SyntheticChurnOptions { Rows = 12_000, Seed = 5 });
-            await lifecycle.Containers.Incoming.GetBlobClient("crash.csv").UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { ContentType = "text/csv" });
+            await lifecycle.Containers.Incoming.GetBlobClient("crash.csv").UploadAsync(BinaryData.FromString(csv), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" } });
             await lifecycle.StartIngestAsync("crash.csv", System.Text.Encoding.UTF8.GetBytes(csv));
             var run = await WaitForRetrainRunAsync(lifecycle, first);
             await WaitUntilAsync(async () => await CountFinishedTrialsAsync(lifecycle, run) >= 2, first);

@@ -38,9 +38,8 @@ public sealed class CanaryAppsFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var azurite = await AzuriteFixture.GetAsync();
-        var account = await AzuriteFixture.GetAccountAsync();
-        var containers = new ChurnContainers(account);
-        var tables = new ChurnTables(account);
+        var containers = new ChurnContainers(await AzuriteFixture.GetBlobServiceAsync());
+        var tables = new ChurnTables(await AzuriteFixture.GetTableServiceAsync());
         await containers.CreateIfNotExistsAsync();
         await tables.CreateIfNotExistsAsync();
         var store = new ModelStore(containers.Models);

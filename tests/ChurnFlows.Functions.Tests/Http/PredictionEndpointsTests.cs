@@ -1,8 +1,7 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json;
-using ChurnFlows.Lifecycle;
+using System.Text;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.ML.Artifacts;
@@ -29,7 +28,7 @@ public class ServedModelFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var azurite = await AzuriteFixture.GetAsync();
-        var containers = new ChurnContainers(await AzuriteFixture.GetAccountAsync());
+        var containers = await AzuriteFixture.GetContainersAsync();
         await containers.CreateIfNotExistsAsync();
         var outcome = new TrainingService(new TrainingOptions { Trials = 3, MaximumIterations = 100 })
             .Train(TrainingData(), $"t{Guid.NewGuid():N}"[..12], new ModelLineage { DatasetSha256 = "test" });

@@ -24,7 +24,7 @@ public class EvaluateModelsActivityTests
     [Fact]
     public async Task RunAsync_ChampionTrainedOnOtherColumns_IsNotCompared_AndTheCandidateIsScored()
     {
-        var services = new LifecycleServices(await AzuriteFixture.GetAccountAsync(), new DurableTaskClient(new InMemoryTaskHub()));
+        var services = new LifecycleServices(await AzuriteFixture.GetBlobServiceAsync(), await AzuriteFixture.GetTableServiceAsync(), new DurableTaskClient(new InMemoryTaskHub()));
         await services.CreateIfNotExistsAsync();
         var blob = $"evaluate-{Guid.NewGuid():N}.csv";
         await services.Containers.Incoming.GetBlobClient(blob).UploadAsync(BinaryData.FromString(SyntheticChurnGenerator.ToCsv(new() { Rows = 600, Seed = 31 })));

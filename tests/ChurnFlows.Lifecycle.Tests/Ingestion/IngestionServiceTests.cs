@@ -23,9 +23,9 @@ public class IngestionServiceTests
         Assert.False(a.AlreadyRecorded);
         Assert.True(b.AlreadyRecorded);
         Assert.Equal(a.Sha256, b.Sha256);
-        Assert.Equal(csv, (await containers.Silver.GetBlobClient($"{a.Sha256}.csv").DownloadContentAsync()).Content.ToString());
+        Assert.Equal(csv, (await containers.Silver.GetBlobClient($"{a.Sha256}.csv").DownloadContentAsync()).Value.Content.ToString());
         Assert.True(await containers.Incoming.GetBlobClient(first).ExistsAsync());
-        Assert.Contains("\"success\": true", (await containers.Reports.GetBlobClient($"validation/{a.Sha256}.json").DownloadContentAsync()).Content.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"success\": true", (await containers.Reports.GetBlobClient($"validation/{a.Sha256}.json").DownloadContentAsync()).Value.Content.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -39,8 +39,8 @@ public class IngestionServiceTests
         var result = await new IngestionService(containers).IngestAsync(name);
 
         Assert.False(result.Accepted);
-        Assert.Equal(bad, (await containers.Quarantine.GetBlobClient($"{result.Sha256}/{name}").DownloadContentAsync()).Content.ToString());
-        var report = (await containers.Quarantine.GetBlobClient($"{result.Sha256}/validation-report.json").DownloadContentAsync()).Content.ToString();
+        Assert.Equal(bad, (await containers.Quarantine.GetBlobClient($"{result.Sha256}/{name}").DownloadContentAsync()).Value.Content.ToString());
+        var report = (await containers.Quarantine.GetBlobClient($"{result.Sha256}/validation-report.json").DownloadContentAsync()).Value.Content.ToString();
         Assert.Contains("missing: signup_date", report, StringComparison.Ordinal);
         Assert.False(await containers.Silver.GetBlobClient($"{result.Sha256}.csv").ExistsAsync());
         Assert.True(await containers.Incoming.GetBlobClient(name).ExistsAsync());

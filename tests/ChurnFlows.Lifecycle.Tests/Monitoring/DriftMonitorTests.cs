@@ -1,12 +1,11 @@
 using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable.Client;
+using ChurnFlows.Functions.Hosting.Azurite;
 using ChurnFlows.Lifecycle.Monitoring;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.ML.Artifacts;
 using ChurnFlows.ML.Synthetic;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Emulator;
 using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Lifecycle.Tests.Monitoring;
@@ -29,8 +28,8 @@ public sealed class DriftMonitorTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
-        var account = StorageAccount.FromConnectionString(_azurite.ConnectionString);
-        _services = new LifecycleServices(account, new DurableTaskClient(new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "drifttest" })));
+        var account = AzuriteFixture.Connect(_azurite.ConnectionString);
+        _services = new LifecycleServices(account.Blobs, account.Tables, new DurableTaskClient(new AzureStorageTaskHub(account.Blobs, account.Queues, account.Tables, new AzureStorageTaskHubOptions { TaskHubName = "drifttest" })));
         await _services.CreateIfNotExistsAsync();
         await Services.Models.SaveAsync(Trained.Value with { CreatedAt = Now.AddDays(-1) });
         await Services.Registry.RegisterAsync(new ModelRecord { Version = Trained.Value.Version, CreatedAt = Now.AddDays(-1) });

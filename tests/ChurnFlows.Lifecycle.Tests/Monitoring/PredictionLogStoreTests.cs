@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Specialized;
 using ChurnFlows.Lifecycle.Monitoring;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.TestKit;
@@ -36,9 +37,9 @@ public class PredictionLogStoreTests
     public async Task StreamPredictionsAsync_LastLineWithoutNewlineAndBlankLines_AreRead()
     {
         await using var c = await AzuriteFixture.NewContainerAsync();
-        var blob = c.Client.GetBlobClient("predictions/2026/05/01/12/hand.jsonl");
-        await blob.CreateAppendBlobIfNotExistsAsync();
-        await blob.AppendBlockAsync(BinaryData.FromString($"{Line("C1")}\r\n\n   \n{Line("C2")}"));
+        var blob = c.Client.GetAppendBlobClient("predictions/2026/05/01/12/hand.jsonl");
+        await blob.CreateIfNotExistsAsync();
+        await blob.AppendBlockAsync(BinaryData.FromString($"{Line("C1")}\r\n\n   \n{Line("C2")}").ToStream());
 
         var read = await new PredictionLogStore(c.Client, 16).StreamPredictionsAsync(Noon, Noon.AddHours(1)).ToListAsync();
 
@@ -53,10 +54,10 @@ public class PredictionLogStoreTests
     public async Task StreamPredictionsAsync_LineThatIsNotAnEntry_NamesTheBlobAndWhere(string bad)
     {
         await using var c = await AzuriteFixture.NewContainerAsync();
-        var blob = c.Client.GetBlobClient("predictions/2026/05/01/12/broken.jsonl");
-        await blob.CreateAppendBlobIfNotExistsAsync();
+        var blob = c.Client.GetAppendBlobClient("predictions/2026/05/01/12/broken.jsonl");
+        await blob.CreateIfNotExistsAsync();
         var first = Line("C1") + "\n";
-        await blob.AppendBlockAsync(BinaryData.FromString(first + bad + "\n" + Line("C3") + "\n"));
+        await blob.AppendBlockAsync(BinaryData.FromString(first + bad + "\n" + Line("C3") + "\n").ToStream());
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await new PredictionLogStore(c.Client, 32).StreamPredictionsAsync(Noon, Noon.AddHours(1)).ToListAsync());
 

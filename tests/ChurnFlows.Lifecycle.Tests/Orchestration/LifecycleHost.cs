@@ -1,12 +1,12 @@
-using ChurnFlows.Durable;
-using ChurnFlows.Durable.Client;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.Durable.AzureStorage;
+using ChurnFlows.Durable.Client;
+using ChurnFlows.Durable;
+using ChurnFlows.Functions.Hosting.Azurite;
 using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.Lifecycle.Training;
 using ChurnFlows.ML.Synthetic;
-using ChurnFlows.Storage;
-using ChurnFlows.Storage.Blobs;
-using ChurnFlows.Storage.Emulator;
+using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Lifecycle.Tests.Orchestration;
 
@@ -47,9 +47,9 @@ public sealed class LifecycleHost : IAsyncDisposable
     public static async Task<LifecycleHost> StartAsync(LifecycleOptions? options = null)
     {
         var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
-        var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
-        var hub = new AzureStorageTaskHub(account, new AzureStorageTaskHubOptions { TaskHubName = "lifecycletest" });
-        var runtime = await LifecycleRuntime.StartAsync(account, hub, options ?? FastOptions, LifecycleRuntime.DefaultWorkerOptions with { MaxConcurrentActivities = 4 });
+        var account = AzuriteFixture.Connect(azurite.ConnectionString);
+        var hub = new AzureStorageTaskHub(account.Blobs, account.Queues, account.Tables, new AzureStorageTaskHubOptions { TaskHubName = "lifecycletest" });
+        var runtime = await LifecycleRuntime.StartAsync(account.Blobs, account.Tables, hub, options ?? FastOptions, LifecycleRuntime.DefaultWorkerOptions with { MaxConcurrentActivities = 4 });
         return new LifecycleHost(azurite, runtime);
     }
 
@@ -57,7 +57,7 @@ public sealed class LifecycleHost : IAsyncDisposable
     public async Task<string> DropAsync(string name, int rows, int seed, Func<string, string>? edit = null)
     {
         var csv = SyntheticChurnGenerator.ToCsv(new SyntheticChurnOptions { Rows = rows, Seed = seed });
-        await Services.Containers.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromString(edit is null ? csv : edit(csv)), new BlobUploadOptions { ContentType = "text/csv" });
+        await Services.Containers.Incoming.GetBlobClient(name).UploadAsync(BinaryData.FromString(edit is null ? csv : edit(csv)), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" } });
         return name;
     }
 

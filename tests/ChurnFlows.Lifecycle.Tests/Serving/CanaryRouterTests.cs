@@ -2,7 +2,6 @@ using System.Text.Json;
 using ChurnFlows.Lifecycle.Monitoring;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Serving;
-using ChurnFlows.Storage;
 using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Lifecycle.Tests.Serving;
@@ -137,9 +136,9 @@ public class CanaryRouterTests
     private static CanaryRouter NewRouter(int percent)
     {
         // Routing decisions never touch storage; the cache is only there because the router serves from one.
-        var account = StorageAccount.FromConnectionString("UseDevelopmentStorage=true");
-        var store = new ModelStore(account.BlobServiceClient.GetBlobContainerClient("unused"));
-        return new CanaryRouter(new ModelCache(store, new ModelRegistry(account.TableServiceClient.GetTableClient("unused"), store), TimeSpan.FromMinutes(1)), percent);
+        var account = AzuriteFixture.Connect("UseDevelopmentStorage=true");
+        var store = new ModelStore(account.Blobs.GetBlobContainerClient("unused"));
+        return new CanaryRouter(new ModelCache(store, new ModelRegistry(account.Tables.GetTableClient("unused"), store), TimeSpan.FromMinutes(1)), percent);
     }
 
     private static RoutedCustomer Read(ServingModels models, string id)

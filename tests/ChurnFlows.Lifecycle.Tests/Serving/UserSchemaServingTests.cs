@@ -18,7 +18,7 @@ public class UserSchemaServingTests
         await File.WriteAllTextAsync(schemaFile, PlanChurnData.SchemaJson);
         try
         {
-            var services = new LifecycleServices(await AzuriteFixture.GetAccountAsync(), new DurableTaskClient(new InMemoryTaskHub()), new LifecycleOptions { SchemaPath = schemaFile });
+            var services = new LifecycleServices(await AzuriteFixture.GetBlobServiceAsync(), await AzuriteFixture.GetTableServiceAsync(), new DurableTaskClient(new InMemoryTaskHub()), new LifecycleOptions { SchemaPath = schemaFile });
             await services.CreateIfNotExistsAsync();
             var blob = $"accounts-{Guid.NewGuid():N}.csv";
             await services.Containers.Incoming.GetBlobClient(blob).UploadAsync(BinaryData.FromString(PlanChurnData.ToCsv(4_000, seed: 21)));

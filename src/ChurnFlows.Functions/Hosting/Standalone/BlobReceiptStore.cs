@@ -1,4 +1,4 @@
-using ChurnFlows.Storage.Tables;
+using Azure.Data.Tables;
 
 namespace ChurnFlows.Functions.Hosting.Standalone;
 
@@ -17,7 +17,7 @@ public enum BlobReceiptStatus
 
 /// <summary>
 /// Receipts of the standalone blob trigger in table <c>ChurnBlobReceipts</c>: one row per function
-/// (partition) and blob name + ETag (row), so a blob version is processed once across restarts and a
+/// (partition) and blob name + ETag (row key: their SHA-256), so a blob version is processed once across restarts and a
 /// rewritten blob (new ETag) is processed again.
 /// </summary>
 public sealed class BlobReceiptStore(TableClient table)
@@ -31,8 +31,8 @@ public sealed class BlobReceiptStore(TableClient table)
     /// <summary>Reads the receipt of a blob version: its status and attempts so far, or null when never tried.</summary>
     public async Task<(BlobReceiptStatus Status, int Attempts)?> GetAsync(string function, string blobName, string etag, CancellationToken cancellationToken = default)
     {
-        var entity = await table.GetEntityAsync(Partition(function), Row(blobName, etag), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : (Enum.Parse<BlobReceiptStatus>(entity.GetString("Status") ?? nameof(BlobReceiptStatus.Failed)), entity.GetInt32("Attempts") ?? 0);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(Partition(function), Row(blobName, etag), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return found.HasValue && found.Value is { } entity ? (Enum.Parse<BlobReceiptStatus>(entity.GetString("Status") ?? nameof(BlobReceiptStatus.Failed)), entity.GetInt32("Attempts") ?? 0) : null;
     }
 
     /// <summary>Records the outcome of an attempt.</summary>
@@ -50,7 +50,10 @@ public sealed class BlobReceiptStore(TableClient table)
         return table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
-    private static string Partition(string function) => TableKey.Escape(function);
+    // Function names are identifiers, valid as keys; a blob name may hold characters keys may not ('/', '#', '?'), so
+    // the row key is the hash of name and ETag (both are kept as properties).
+    private static string Partition(string function) => function;
 
-    private static string Row(string blobName, string etag) => TableKey.Escape(blobName + "|" + etag.Trim('"'));
+    private static string Row(string blobName, string etag) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(blobName + "|" + etag.Trim('"'))));
 }

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 
 namespace ChurnFlows.Functions.Hosting.Standalone;
@@ -71,14 +72,14 @@ public sealed partial class BlobTriggerPoller(FunctionTable table, TriggerDispat
     private async Task<int> PollFunctionAsync(FunctionDefinition function, BlobFunctionTrigger trigger, CancellationToken cancellationToken)
     {
         var account = connections.Get(trigger.Connection);
-        var container = account.BlobServiceClient.GetBlobContainerClient(trigger.Container);
-        var receipts = new BlobReceiptStore(account.TableServiceClient.GetTableClient(BlobReceiptStore.TableName));
-        await container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var container = account.Blobs.GetBlobContainerClient(trigger.Container);
+        var receipts = new BlobReceiptStore(account.Tables.GetTableClient(BlobReceiptStore.TableName));
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await receipts.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         var handed = 0;
-        await foreach (var item in container.GetBlobsAsync(trigger.NamePrefix.Length > 0 ? trigger.NamePrefix : null, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = trigger.NamePrefix.Length > 0 ? trigger.NamePrefix : null }, cancellationToken).ConfigureAwait(false))
         {
-            var etag = item.Properties.ETag.ToString().Trim('"');
+            var etag = (item.Properties.ETag?.ToString() ?? string.Empty).Trim('"');
             var key = $"{function.Name}|{item.Name}|{etag}";
             lock (_done)
             {
@@ -96,10 +97,10 @@ public sealed partial class BlobTriggerPoller(FunctionTable table, TriggerDispat
             }
 
             var blob = container.GetBlobClient(item.Name);
-            var download = await blob.DownloadContentAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            BlobDownloadResult download = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
             var invocation = new TriggerInvocation(function.Name, Guid.NewGuid().ToString())
             {
-                Blob = new BlobTriggerData(trigger.Container, item.Name, download.Content) { ETag = etag, Uri = blob.Uri, Metadata = download.Properties.Metadata },
+                Blob = new BlobTriggerData(trigger.Container, item.Name, download.Content) { ETag = etag, Uri = blob.Uri, Metadata = download.Details.Metadata.AsReadOnly() },
             };
             handed++;
             var attempts = (receipt?.Attempts ?? 0) + 1;

@@ -1,4 +1,5 @@
-using ChurnFlows.Storage.Queues;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 
 namespace ChurnFlows.Functions.Hosting.Standalone;
@@ -18,11 +19,11 @@ public sealed partial class QueueTriggerPoller(FunctionTable table, TriggerDispa
         var trigger = (QueueFunctionTrigger)function.Trigger;
         var settings = options.Value;
         var queue = QueueOf(trigger);
-        await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        var messages = await queue.ReceiveMessagesAsync(Math.Clamp(settings.QueueBatchSize, 1, 32), settings.QueueVisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        QueueMessage[] messages = await queue.ReceiveMessagesAsync(Math.Clamp(settings.QueueBatchSize, 1, 32), settings.QueueVisibilityTimeout, cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(messages.Select(message => HandleAsync(function, trigger, queue, message, cancellationToken))).ConfigureAwait(false);
 
-        return messages.Count;
+        return messages.Length;
     }
 
     /// <summary>Runs one message (a batch runs concurrently, as under the host): deleted on success, moved to the poison queue after the last attempt.</summary>
@@ -30,7 +31,7 @@ public sealed partial class QueueTriggerPoller(FunctionTable table, TriggerDispa
     {
         var invocation = new TriggerInvocation(function.Name, Guid.NewGuid().ToString())
         {
-            Queue = new QueueTriggerData(queue.Name, message.MessageId, message.Body, message.DequeueCount) { InsertedOn = message.InsertedOn },
+            Queue = new QueueTriggerData(queue.Name, message.MessageId, message.MessageText, message.DequeueCount) { InsertedOn = message.InsertedOn },
         };
         try
         {
@@ -41,8 +42,8 @@ public sealed partial class QueueTriggerPoller(FunctionTable table, TriggerDispa
         {
             if (message.DequeueCount >= options.Value.MaxDequeueCount)
             {
-                var poison = connections.Get(trigger.Connection).QueueServiceClient.GetQueueClient(queue.Name + "-poison");
-                await poison.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                var poison = connections.Get(trigger.Connection).Queues.GetQueueClient(queue.Name + "-poison");
+                await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
                 LogPoisoned(logger, function.Name, message.MessageId, message.DequeueCount);
@@ -84,7 +85,7 @@ public sealed partial class QueueTriggerPoller(FunctionTable table, TriggerDispa
     }
 
     private QueueClient QueueOf(QueueFunctionTrigger trigger) =>
-        connections.Get(trigger.Connection).QueueServiceClient.GetQueueClient(FunctionTable.ResolveSetting(trigger.QueueName, configuration));
+        connections.Get(trigger.Connection).Queues.GetQueueClient(FunctionTable.ResolveSetting(trigger.QueueName, configuration));
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Queue poll of {Function} failed; retrying")]
     private static partial void LogPollFailed(ILogger logger, Exception exception, string function);

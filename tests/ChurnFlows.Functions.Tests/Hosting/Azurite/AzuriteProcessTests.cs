@@ -1,6 +1,7 @@
-using ChurnFlows.Storage.Emulator;
+using ChurnFlows.Functions.Hosting.Azurite;
+using ChurnFlows.TestKit;
 
-namespace ChurnFlows.Storage.Tests.Emulator;
+namespace ChurnFlows.Functions.Tests.Hosting.Azurite;
 
 public class AzuriteProcessTests
 {
@@ -9,10 +10,10 @@ public class AzuriteProcessTests
     {
         var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions());
         var ports = new[] { azurite.BlobPort, azurite.QueuePort, azurite.TablePort };
-        var account = StorageAccount.FromConnectionString(azurite.ConnectionString);
-        Assert.True(await account.BlobServiceClient.GetBlobContainerClient("probe").CreateIfNotExistsAsync());
-        Assert.True(await account.QueueServiceClient.GetQueueClient("probe").CreateIfNotExistsAsync());
-        Assert.True(await account.TableServiceClient.GetTableClient("probe").CreateIfNotExistsAsync());
+        var account = AzuriteFixture.Connect(azurite.ConnectionString);
+        Assert.NotNull(await account.Blobs.GetBlobContainerClient("probe").CreateIfNotExistsAsync()); // null when it existed
+        Assert.NotNull(await account.Queues.GetQueueClient("probe").CreateIfNotExistsAsync());
+        Assert.NotNull(await account.Tables.GetTableClient("probe").CreateIfNotExistsAsync());
 
         await azurite.DisposeAsync();
 
@@ -26,12 +27,12 @@ public class AzuriteProcessTests
     public async Task StartAsync_InMemoryPersistence_ServesQueueMessages()
     {
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { InMemoryPersistence = true });
-        var queue = StorageAccount.FromConnectionString(azurite.ConnectionString).QueueServiceClient.GetQueueClient("probe");
+        var queue = AzuriteFixture.Connect(azurite.ConnectionString).Queues.GetQueueClient("probe");
         await queue.CreateIfNotExistsAsync();
 
         await queue.SendMessageAsync("kept in memory");
 
-        Assert.Equal("kept in memory", Assert.Single(await queue.ReceiveMessagesAsync()).Body);
+        Assert.Equal("kept in memory", Assert.Single((await queue.ReceiveMessagesAsync()).Value).MessageText);
     }
 
     [Fact]

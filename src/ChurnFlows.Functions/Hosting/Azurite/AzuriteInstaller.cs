@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ChurnFlows.Storage.Emulator;
+namespace ChurnFlows.Functions.Hosting.Azurite;
 
 /// <summary>Finds the pinned Azurite package and installs it with <c>npm ci</c> when it is missing.</summary>
 public static class AzuriteInstaller

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ChurnFlows.Storage.Emulator;
+namespace ChurnFlows.Functions.Hosting.Azurite;
 
 /// <summary>POSIX signals, to let Azurite flush its data before it stops.</summary>
 internal static partial class NativeMethods

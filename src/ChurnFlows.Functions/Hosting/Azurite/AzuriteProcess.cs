@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ChurnFlows.Storage.Emulator;
+namespace ChurnFlows.Functions.Hosting.Azurite;
 
 /// <summary>
 /// A running Azurite (blob, queue and table) started from the pinned npm package, on chosen or
@@ -39,8 +39,18 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Gets the table port.</summary>
     public int TablePort { get; }
 
+    /// <summary>The well-known development account's name, which <c>UseDevelopmentStorage=true</c> also means.</summary>
+    public const string DevelopmentAccountName = "devstoreaccount1";
+
+    // Azurite's published, well-known development key: not a secret.
+    private const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     /// <summary>Gets the connection string for the well-known development account on these ports.</summary>
-    public string ConnectionString => StorageConnectionString.ForAzurite(BlobPort, QueuePort, TablePort);
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccountName};AccountKey={DevelopmentAccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{Text(BlobPort)}/{DevelopmentAccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{Text(QueuePort)}/{DevelopmentAccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{Text(TablePort)}/{DevelopmentAccountName};";
 
     /// <summary>Installs Azurite if needed, starts it, and waits until all three services accept connections.</summary>
     /// <exception cref="InvalidOperationException">Azurite could not be installed, exited, or did not answer in time; the message carries its error output.</exception>

@@ -1,4 +1,4 @@
-namespace ChurnFlows.Storage.Emulator;
+namespace ChurnFlows.Functions.Hosting.Azurite;
 
 /// <summary>How to start Azurite.</summary>
 public sealed record AzuriteOptions

@@ -1,4 +1,0 @@
-using System.Runtime.CompilerServices;
-
-[assembly: InternalsVisibleTo("ChurnFlows.Storage.Tests")]
-[assembly: InternalsVisibleTo("ChurnFlows.Benchmarks")]
