@@ -17,17 +17,34 @@ namespace ChurnFlows.ML.LightGbm;
 /// all go one way (threshold ±<see cref="double.MaxValue"/>) and missing values the other. (2) Precision: ML.NET
 /// compares <c>(float)x ≤ t</c>; the imported threshold is the largest double that rounds to at most <c>t</c>, so
 /// <c>x ≤ T</c> decides every double alike. (3) Calibration: the raw score is <c>−(Slope·(Bias + Σ weight·leaf) + Offset)</c>,
-/// so the model's sigmoid is ML.NET's probability. Covers (TreeSHAP's weights) are the training rows reaching each node.
+/// so the model's sigmoid is ML.NET's probability. Covers (TreeSHAP's weights) are left at 0 by the import and counted
+/// afterwards by <see cref="WithCovers"/>, only for models that will be explained: tuning trials need only scores.
 /// </remarks>
 internal static class EnsembleImport
 {
-    public static GbdtModel ToGbdtModel(RegressionTreeEnsemble ensemble, PlattCalibrator calibrator, MissingValueImputation imputation, FeatureMatrix train, int threads)
+    public static GbdtModel ToGbdtModel(RegressionTreeEnsemble ensemble, PlattCalibrator calibrator, MissingValueImputation imputation, IReadOnlyList<string> featureNames)
     {
         var scale = -calibrator.Slope;
         var trees = new OurTree[ensemble.Trees.Count];
+        for (var t = 0; t < trees.Length; t++)
+        {
+            trees[t] = Import(ensemble.Trees[t], scale * ensemble.TreeWeights[t], imputation, featureNames.Count);
+        }
+
+        return new GbdtModel(featureNames, (scale * ensemble.Bias) - calibrator.Offset, trees, trees.Length);
+    }
+
+    /// <summary>The same model with every node's cover counted on <paramref name="rows"/> (the training rows).</summary>
+    public static GbdtModel WithCovers(GbdtModel model, FeatureMatrix rows, int threads)
+    {
+        var trees = new OurTree[model.Trees.Count];
         Parallel.For(0, trees.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            trees[t] = Import(ensemble.Trees[t], scale * ensemble.TreeWeights[t], imputation, train));
-        return new GbdtModel(train.FeatureNames, (scale * ensemble.Bias) - calibrator.Offset, trees, trees.Length);
+        {
+            var tree = model.Trees[t];
+            var (internalCovers, leafCovers) = TreeCovers.Count(tree, rows);
+            trees[t] = new OurTree(tree.SplitFeatures, tree.Thresholds, tree.DefaultLeft, tree.LeftChildren, tree.RightChildren, tree.SplitGains, internalCovers, tree.LeafValues, leafCovers);
+        });
+        return new GbdtModel(model.FeatureNames, model.InitScore, trees, model.BestIteration);
     }
 
     /// <summary>The largest double that single precision rounds to at most <paramref name="threshold"/>.</summary>
@@ -43,17 +60,16 @@ internal static class EnsembleImport
         return (float)midpoint <= threshold ? midpoint : Math.BitDecrement(midpoint);
     }
 
-    private static OurTree Import(Microsoft.ML.Trainers.FastTree.RegressionTree tree, double scale, MissingValueImputation imputation, FeatureMatrix train)
+    private static OurTree Import(Microsoft.ML.Trainers.FastTree.RegressionTree tree, double scale, MissingValueImputation imputation, int d)
     {
         var leaves = tree.LeafValues.Select(v => scale * v).ToArray();
         var nodes = tree.NumberOfNodes;
         if (nodes == 0 || leaves.All(v => v == leaves[0]))
         {
             // LightGBM's one-leaf trees reach ML.NET as a split whose two leaves are equal.
-            return new OurTree([], [], [], [], [], [], [], [leaves[0]], [train.RowCount]);
+            return new OurTree([], [], [], [], [], [], [], [leaves[0]], [0]);
         }
 
-        var d = train.ColumnCount;
         var features = new int[nodes];
         var thresholds = new double[nodes];
         var defaultLeft = new bool[nodes];
@@ -77,9 +93,6 @@ internal static class EnsembleImport
             }
         }
 
-        var left = tree.LeftChild.ToArray();
-        var right = tree.RightChild.ToArray();
-        var (internalCovers, leafCovers) = TreeCovers.Count(features, thresholds, defaultLeft, left, right, train);
-        return new OurTree(features, thresholds, defaultLeft, left, right, [.. tree.SplitGains], internalCovers, leaves, leafCovers);
+        return new OurTree(features, thresholds, defaultLeft, [.. tree.LeftChild], [.. tree.RightChild], [.. tree.SplitGains], new double[nodes], leaves, new double[nodes + 1]);
     }
 }

@@ -66,9 +66,8 @@ public sealed partial class LightGbmTreeTrainer
         var ml = new MLContext(seed: _options.Seed);
         var trainer = ml.BinaryClassification.Trainers.LightGbm(_options.ToMlNet(validation));
         var fitted = trainer.Fit(data.TrainView, data.ValidationView);
-        var model = EnsembleImport.ToGbdtModel(
-            fitted.Model.SubModel.TrainedTreeEnsemble, fitted.Model.Calibrator, data.Imputation, data.Train, _options.NumberOfThreads);
+        var scoring = EnsembleImport.ToGbdtModel(fitted.Model.SubModel.TrainedTreeEnsemble, fitted.Model.Calibrator, data.Imputation, data.Train.FeatureNames);
         var chain = new TransformerChain<ITransformer>(data.Imputer, fitted);
-        return new LightGbmModel(model, data.Imputation, _options.ToLightGbmParameters(validation), ml, chain, data.RawSchema);
+        return new LightGbmModel(scoring, data, _options.ToLightGbmParameters(validation), _options.NumberOfThreads, new MlNetModel(ml, chain, data.RawSchema));
     }
 }

@@ -1,4 +1,5 @@
 using ChurnFlows.ML.Data;
+using ChurnFlows.ML.Trees;
 
 namespace ChurnFlows.ML.LightGbm;
 
@@ -8,25 +9,66 @@ namespace ChurnFlows.ML.LightGbm;
 /// </summary>
 internal static class TreeCovers
 {
-    public static (double[] Internal, double[] Leaves) Count(int[] features, double[] thresholds, bool[] defaultLeft, int[] left, int[] right, FeatureMatrix rows)
+    public static (double[] Internal, double[] Leaves) Count(RegressionTree tree, FeatureMatrix rows)
     {
-        var nodes = features.Length;
+        var nodes = tree.SplitFeatures.Count;
         var internalCovers = new double[nodes];
         var leafCovers = new double[nodes + 1];
-        for (var row = 0; row < rows.RowCount; row++)
+        if (nodes == 0)
         {
-            var node = 0;
-            while (node >= 0)
+            leafCovers[0] = rows.RowCount;
+            return (internalCovers, leafCovers);
+        }
+
+        // Rows are partitioned node by node (children have higher indices than their parent), each split reading one column.
+        var order = new int[rows.RowCount];
+        var scratch = new int[rows.RowCount];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var ranges = new (int Start, int Count)[nodes];
+        ranges[0] = (0, order.Length);
+        for (var node = 0; node < nodes; node++)
+        {
+            var (start, count) = ranges[node];
+            internalCovers[node] = count;
+            var column = rows.Column(tree.SplitFeatures[node]);
+            var threshold = tree.Thresholds[node];
+            var missingLeft = tree.DefaultLeft[node];
+            int left = 0, right = 0;
+            for (var i = start; i < start + count; i++)
             {
-                internalCovers[node]++;
-                var x = rows[row, features[node]];
-                var goLeft = double.IsNaN(x) ? defaultLeft[node] : x <= thresholds[node];
-                node = goLeft ? left[node] : right[node];
+                var row = order[i];
+                var x = column[row];
+                if (double.IsNaN(x) ? missingLeft : x <= threshold)
+                {
+                    order[start + left++] = row;
+                }
+                else
+                {
+                    scratch[right++] = row;
+                }
             }
 
-            leafCovers[~node]++;
+            scratch.AsSpan(0, right).CopyTo(order.AsSpan(start + left));
+            Place(tree.LeftChildren[node], (start, left), ranges, leafCovers);
+            Place(tree.RightChildren[node], (start + left, right), ranges, leafCovers);
         }
 
         return (internalCovers, leafCovers);
+    }
+
+    private static void Place(int child, (int Start, int Count) range, (int Start, int Count)[] ranges, double[] leafCovers)
+    {
+        if (child >= 0)
+        {
+            ranges[child] = range;
+        }
+        else
+        {
+            leafCovers[~child] = range.Count;
+        }
     }
 }

@@ -57,6 +57,18 @@ public class LightGbmTreeTrainerTests
     }
 
     [Fact]
+    public void Model_CoversCountedOnTrainingRows_ExpectedValueIsMeanTrainingRawScore()
+    {
+        var (train, labels) = TreeTestData.Logistic(2_000, seed: 22);
+        var fit = new LightGbmTreeTrainer(Small).Fit(train, labels);
+
+        var mean = fit.Model.PredictProbabilities(train).Select(p => Math.Log(p / (1 - p))).Average();
+
+        Assert.Equal(mean, new TreeShap(fit.Model).ExpectedValue, 6);
+        Assert.Equal(fit.PredictProbabilities(train), fit.Model.PredictProbabilities(train));
+    }
+
+    [Fact]
     public void Fit_EarlyStopping_EndsAtBestValidationIterationBeforeBudget()
     {
         var (train, labels) = TreeTestData.Logistic(3_000, seed: 7);
