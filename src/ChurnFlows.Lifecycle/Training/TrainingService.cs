@@ -75,7 +75,7 @@ public sealed class TrainingService(TrainingOptions? options = null)
 
     /// <summary>
     /// Fits the final model with <paramref name="trainer"/> options (LightGBM, early stopping on the validation
-    /// ROC-AUC), chooses its threshold on validation, evaluates it on the holdout and packs everything serving and
+    /// log loss), chooses its threshold on validation, evaluates it on the holdout and packs everything serving and
     /// drift monitoring need into an artifact.
     /// </summary>
     public ModelArtifact FitCandidate(DatasetSchema schema, FeaturePipeline pipeline, GoldDataset gold, LightGbmTreeTrainer.Options trainer, string version, ModelLineage lineage)

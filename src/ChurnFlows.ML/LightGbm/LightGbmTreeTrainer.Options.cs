@@ -56,9 +56,14 @@ public sealed partial class LightGbmTreeTrainer
         public double PositiveClassWeight { get; init; } = 1.0;
 
         /// <summary>
-        /// Gets how many iterations without a better validation ROC-AUC end training (<c>early_stopping_round</c>); 0
+        /// Gets how many iterations without a lower validation log loss end training (<c>early_stopping_round</c>); 0
         /// turns it off. Needs a validation set; the model then ends at the best iteration. Default 0.
         /// </summary>
+        /// <remarks>
+        /// Log loss, LightGBM's default metric, not ROC-AUC: once the ranking is set, later trees only sharpen the
+        /// probabilities, which leaves the AUC exactly tied, and LightGBM stops at the first of tied values, so AUC-based
+        /// stopping at low learning rates kept models whose probabilities had barely left the base rate.
+        /// </remarks>
         public int EarlyStoppingRounds { get; init; }
 
         /// <summary>Gets the seed of bagging and feature sampling (<c>seed</c>). Default 0.</summary>
@@ -111,7 +116,7 @@ public sealed partial class LightGbmTreeTrainer
             ["bagging_freq"] = Text(BaggingFrequency),
             ["scale_pos_weight"] = Text(PositiveClassWeight),
             ["early_stopping_round"] = Text(validation ? EarlyStoppingRounds : 0),
-            ["metric"] = validation ? "auc" : "binary_logloss",
+            ["metric"] = "binary_logloss",
             ["seed"] = Text(Seed),
             ["num_threads"] = Text(NumberOfThreads),
             ["deterministic"] = "true",
@@ -131,7 +136,7 @@ public sealed partial class LightGbmTreeTrainer
             WeightOfPositiveExamples = PositiveClassWeight,
             Sigmoid = 1,
             EarlyStoppingRound = validation ? EarlyStoppingRounds : 0,
-            EvaluationMetric = validation ? LightGbmBinaryTrainer.Options.EvaluateMetricType.AreaUnderCurve : LightGbmBinaryTrainer.Options.EvaluateMetricType.Logloss,
+            EvaluationMetric = LightGbmBinaryTrainer.Options.EvaluateMetricType.Logloss,
             UseCategoricalSplit = false,
             Seed = Seed,
             NumberOfThreads = NumberOfThreads,

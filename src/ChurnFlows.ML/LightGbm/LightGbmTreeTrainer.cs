@@ -51,7 +51,7 @@ public sealed partial class LightGbmTreeTrainer
     public LightGbmModel Fit(FeatureMatrix features, ReadOnlySpan<float> labels, FeatureMatrix? validationFeatures = null, ReadOnlySpan<float> validationLabels = default) =>
         Fit(Prepare(features, labels, validationFeatures, validationLabels));
 
-    /// <summary>Trains on prepared rows; with a validation set, early stopping (if set) watches its ROC-AUC.</summary>
+    /// <summary>Trains on prepared rows; with a validation set, early stopping (if set) watches its log loss.</summary>
     /// <exception cref="ArgumentException">Early stopping is set but the data has no validation set.</exception>
     public LightGbmModel Fit(LightGbmTrainingData data, CancellationToken cancellationToken = default)
     {

@@ -40,6 +40,18 @@ public class LightGbmTreeTrainerTests
     }
 
     [Fact]
+    public void Fit_NothingMissingInTraining_NoIndicatorsAndMissingServingValuesScoredAsMlNetDoes()
+    {
+        var (train, labels) = TreeTestData.Logistic(2_000, seed: 12, missingRate: 0);
+        var (test, _) = TreeTestData.Logistic(300, seed: 13, missingRate: 0.3);
+
+        var fit = new LightGbmTreeTrainer(Small).Fit(train, labels);
+
+        Assert.Empty(fit.Imputation.IndicatedFeatures);
+        AssertScoresEqualMlNet(fit, test, requireMissingRows: true);
+    }
+
+    [Fact]
     public void Fit_TrainedModel_TreeShapContributionsSumToRawScore()
     {
         var (train, labels) = TreeTestData.Logistic(3_000, seed: 21);
@@ -77,7 +89,7 @@ public class LightGbmTreeTrainerTests
         var fit = new LightGbmTreeTrainer(Small with { NumberOfIterations = 1_000, LearningRate = 0.3, EarlyStoppingRounds = 10 }).Fit(train, labels, valid, validLabels);
 
         Assert.InRange(fit.Iterations, 1, 999);
-        Assert.Equal("auc", fit.Parameters["metric"]);
+        Assert.Equal("binary_logloss", fit.Parameters["metric"]);
         Assert.Equal("10", fit.Parameters["early_stopping_round"]);
     }
 
