@@ -26,8 +26,7 @@ public sealed class LightGbmDataViewSuite : IBenchmarkSuite
     /// <inheritdoc />
     public Task<int> RunAsync(string[] args)
     {
-        var i = Array.IndexOf(args, "--rows");
-        var rows = i >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 100_000;
+        var rows = SuiteArguments.Value(args, "--rows", 100_000);
         var data = SyntheticChurnGenerator.Generate(new() { Rows = rows, Seed = 42 });
         var x = FeaturePipeline.Fit(data).Transform(data);
         var labels = data.Labels;

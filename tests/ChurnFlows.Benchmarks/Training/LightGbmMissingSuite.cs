@@ -27,9 +27,9 @@ public sealed class LightGbmMissingSuite : IBenchmarkSuite
     /// <inheritdoc />
     public Task<int> RunAsync(string[] args)
     {
-        var rows = Arg(args, "--rows", 100_000);
-        var seeds = Arg(args, "--seeds", 3);
-        var rate = Arg(args, "--missing-rate", new SyntheticChurnOptions().MissingRate);
+        var rows = SuiteArguments.Value(args, "--rows", 100_000);
+        var seeds = SuiteArguments.Value(args, "--seeds", 3);
+        var rate = SuiteArguments.Value(args, "--missing-rate", new SyntheticChurnOptions().MissingRate);
         var settings = new (string Name, LightGbmTreeTrainer.Options Options)[]
         {
             ("100 rounds", new() { NumberOfIterations = 100, NumberOfThreads = 2, Seed = 1 }),
@@ -91,12 +91,5 @@ public sealed class LightGbmMissingSuite : IBenchmarkSuite
         }
 
         return missing / ((double)x.RowCount * x.ColumnCount);
-    }
-
-    private static T Arg<T>(string[] args, string name, T fallback)
-        where T : IParsable<T>
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? T.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

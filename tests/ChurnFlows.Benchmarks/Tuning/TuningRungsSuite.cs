@@ -33,9 +33,9 @@ public sealed class TuningRungsSuite : IBenchmarkSuite
     /// <inheritdoc />
     public Task<int> RunAsync(string[] args)
     {
-        var rows = Arg(args, "--rows", 50_000);
-        var count = Arg(args, "--configs", 16);
-        var threads = Arg(args, "--threads", 2);
+        var rows = SuiteArguments.Value(args, "--rows", 50_000);
+        var count = SuiteArguments.Value(args, "--configs", 16);
+        var threads = SuiteArguments.Value(args, "--threads", 2);
         var data = SyntheticChurnGenerator.Generate(new() { Rows = rows, Seed = 42 });
         var split = DatasetSplit.Stratified(data.Labels, seed: 42);
         var (train, valid) = (data.SelectRows(split.Train), data.SelectRows(split.Validation));
@@ -85,9 +85,9 @@ public sealed class TuningRungsSuite : IBenchmarkSuite
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {rounds} | {fits} | {(fits * overhead) + (rounds * perRound):F1} | {(kept ? "yes" : "no")} | {found:F4} |"));
         }
 
-        if (Arg(args, "--studies", 0) is var studies and > 0)
+        if (SuiteArguments.Value(args, "--studies", 0) is var studies and > 0)
         {
-            Studies(xTrain, train.Labels, xValid, valid.Labels, studies, Arg(args, "--trials", 40), threads);
+            Studies(xTrain, train.Labels, xValid, valid.Labels, studies, SuiteArguments.Value(args, "--trials", 40), threads);
         }
 
         return Task.FromResult(0);
@@ -197,13 +197,6 @@ public sealed class TuningRungsSuite : IBenchmarkSuite
     }
 
     private static double Median(List<double> sorted) => (sorted[(sorted.Count - 1) / 2] + sorted[sorted.Count / 2]) / 2;
-
-    private static T Arg<T>(string[] args, string name, T fallback)
-        where T : IParsable<T>
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? T.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     /// <summary>One configuration's validation AUC after each prefix of its trees.</summary>
     private sealed record Curve(int Trees, double[] Aucs)
