@@ -8,14 +8,17 @@ namespace ChurnFlows.Tuning.Tests.Objectives;
 
 public class GbdtObjectiveTests
 {
-    private static GbdtObjective Objective(int? threads = null)
+    private static GbdtObjective.Options Settings(int threads = 2, IReadOnlyList<int>? rungs = null) =>
+        new() { MaximumIterations = 120, EarlyStoppingRounds = 20, NumberOfThreads = threads, Rungs = rungs ?? [25, 100] };
+
+    private static GbdtObjective Objective(int threads = 2, IReadOnlyList<int>? rungs = null)
     {
         var data = SyntheticChurnGenerator.Generate(new() { Rows = 4_000, Seed = 3 });
         var split = DatasetSplit.Stratified(data.Labels, seed: 3);
         var train = data.SelectRows(split.Train);
         var valid = data.SelectRows(split.Validation);
         var pipeline = FeaturePipeline.Fit(train);
-        return new GbdtObjective(pipeline.Transform(train), train.Labels, pipeline.Transform(valid), valid.Labels, new GbdtObjective.Options { MaximumIterations = 120, EarlyStoppingRounds = 20, NumberOfThreads = threads });
+        return new GbdtObjective(pipeline.Transform(train), train.Labels, pipeline.Transform(valid), valid.Labels, Settings(threads, rungs));
     }
 
     [Fact]
@@ -45,8 +48,7 @@ public class GbdtObjectiveTests
 
         var result = Objective(threads: 1).Run(trial);
         var options = Objective(threads: 2).TrainerOptions(trial);
-        options.ValidationMetric = new ML.Trees.GbdtValidationMetric("AUC", (l, s) => ML.Evaluation.BinaryClassificationEvaluator.AreaUnderRocCurve(s, l), HigherIsBetter: true);
-        var fresh = new ML.Trees.GbdtBinaryTrainer(options).Fit(xTrain, train.Labels, default, xValid, valid.Labels);
+        var fresh = new ML.LightGbm.LightGbmTreeTrainer(options).Fit(xTrain, train.Labels, xValid, valid.Labels).Model;
 
         Assert.False(result.Pruned);
         Assert.Equal(fresh.ToJson(), result.Model.ToJson());
@@ -67,16 +69,42 @@ public class GbdtObjectiveTests
     }
 
     [Fact]
-    public void Run_DefaultOptions_ReportsEveryRoundSoPruningCanStopAtTheFirstBadRound()
+    public void Run_NothingPruned_ReportsAtEachRungBudgetUntilTheTrialEnds()
     {
         var study = Study.Create(StudyDirection.Maximize, seed: 2, pruner: new NopPruner());
-        var trial = study.Ask();
 
-        Objective().Run(trial);
+        var result = Objective().Run(study.Ask());
 
-        var steps = study.State.Trials[0].IntermediateValues.Keys.ToList();
-        Assert.InRange(steps[0], 1, 2);
-        Assert.Equal(Enumerable.Range(steps[0], steps.Count), steps);
+        var steps = study.State.Trials[0].IntermediateValues.Keys.Order().ToList();
+        Assert.Equal([25, 100, 120], Settings().Budgets);
+        Assert.Equal(Settings().Budgets.Take(steps.Count), steps);
+        Assert.True(steps[^1] == 120 || result.BestIteration < steps[^1], $"stopped at rung {steps[^1]} with {result.BestIteration} trees");
+        Assert.Equal(result.AreaUnderRocCurve, study.State.Trials[0].IntermediateValues[steps[^1]]);
+    }
+
+    [Fact]
+    public void Run_PrunerStopsAtFirstRung_EndsAfterOneFitOfThatBudget()
+    {
+        var study = Study.Create(StudyDirection.Maximize, seed: 2, pruner: new AlwaysPruner());
+
+        var result = Objective(rungs: [30]).Run(study.Ask());
+
+        Assert.True(result.Pruned);
+        Assert.Equal([30], study.State.Trials[0].IntermediateValues.Keys);
+        Assert.InRange(result.BestIteration, 1, 30);
+    }
+
+    [Fact]
+    public void Budgets_RungsAtOrBeyondMaximumOrUnordered_AreDroppedOrSorted()
+    {
+        var options = Settings(rungs: [100, 10, 120, 500, 10]);
+
+        Assert.Equal([10, 100, 120], options.Budgets);
+    }
+
+    private sealed class AlwaysPruner : IPruner
+    {
+        public bool Prune(StudyState study, FrozenTrial trial) => true;
     }
 
     [Fact]
