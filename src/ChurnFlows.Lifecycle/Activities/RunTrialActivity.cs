@@ -6,8 +6,8 @@ using ChurnFlows.Tuning.Studies;
 namespace ChurnFlows.Lifecycle.Activities;
 
 /// <summary>
-/// Trains the GBDT (LightGBM) with one trial's parameters on the gold dataset, reporting validation ROC-AUC at
-/// each rung to the median pruner with Optuna's defaults (5 start-up trials, no warm-up; its reference is every
+/// Trains the GBDT with one trial's parameters on the gold dataset, reporting validation ROC-AUC every
+/// round to the median pruner with Optuna's defaults (5 start-up trials, no warm-up; its reference is every
 /// trial the study has finished when this one starts), and stores the finished trial. A trial already
 /// finished is not run again.
 /// </summary>
@@ -25,8 +25,7 @@ public sealed class RunTrialActivity(LifecycleServices services) : TaskActivity<
             return new TrialOutcome(stored.Number, stored.State.ToString(), stored.Value);
         }
 
-        // All cores: ML.NET runs one LightGBM fit at a time per process, so trials in flight here would only queue.
-        var objective = await services.Objectives.GetAsync(input.Gold, input.Settings, Environment.ProcessorCount, context.CancellationToken).ConfigureAwait(false);
+        var objective = await services.Objectives.GetAsync(input.Gold, input.Settings, Math.Max(1, Environment.ProcessorCount / Math.Max(1, input.Settings.BatchSize)), context.CancellationToken).ConfigureAwait(false);
         var study = new Study(state, pruner: new MedianPruner());
         double? value = null;
         try
@@ -40,7 +39,7 @@ public sealed class RunTrialActivity(LifecycleServices services) : TaskActivity<
             else
             {
                 study.Tell(input.Number, result.AreaUnderRocCurve);
-                services.Objectives.OfferCompletedTrial(input.Study, input.Number, result.AreaUnderRocCurve, result.Trained);
+                services.Objectives.OfferCompletedTrial(input.Study, input.Number, result.AreaUnderRocCurve, result.Model);
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)

@@ -9,23 +9,16 @@ namespace ChurnFlows.Lifecycle.Registry;
 /// <summary>
 /// Model artifacts in <c>churn-models</c>: one immutable blob per version (<c>{version}.cfm</c>) and a
 /// <c>production.json</c> pointer naming the version being served; promotion swaps the pointer under an ETag.
-/// ML.NET's model of a version is saved beside it (<c>{version}.mlnet.zip</c>) when the artifact has one.
 /// </summary>
 public sealed class ModelStore(BlobContainerClient models)
 {
     private const string Pointer = "production.json";
     private const int MaximumPointerAttempts = 10;
 
-    /// <summary>Saves an artifact and its ML.NET model (create-only; an existing version is left untouched). Returns the artifact's blob name.</summary>
+    /// <summary>Saves an artifact (create-only; an existing version is left untouched). Returns the blob name.</summary>
     public async Task<string> SaveAsync(ModelArtifact artifact, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(artifact);
-        if (!artifact.MlNetModel.IsEmpty)
-        {
-            // Before the artifact, whose blob tells a repeated activity that the version is saved.
-            await SaveMlNetModelAsync(artifact, cancellationToken).ConfigureAwait(false);
-        }
-
         var name = $"{artifact.Version}.cfm";
         try
         {
@@ -103,17 +96,5 @@ public sealed class ModelStore(BlobContainerClient models)
 
         using var json = JsonDocument.Parse((await pointer.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToMemory());
         return json.RootElement.GetProperty("version").GetString();
-    }
-
-    private async Task SaveMlNetModelAsync(ModelArtifact artifact, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await models.GetBlobClient($"{artifact.Version}.mlnet.zip").UploadAsync(BinaryData.FromBytes(artifact.MlNetModel), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/zip" }, Conditions = BlobConditions.CreateOnly }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Saved by an earlier attempt.
-        }
     }
 }

@@ -12,11 +12,8 @@ public sealed record TrainingOptions
     /// <summary>Gets the number of tuning trials.</summary>
     public int Trials { get; init; } = 20;
 
-    /// <summary>
-    /// Gets how many trials run at once (1): ML.NET runs one LightGBM fit per process at a time, each on all cores, so
-    /// a second trial would only queue for the fit and compete with its OpenMP threads while scoring.
-    /// </summary>
-    public int Parallelism { get; init; } = 1;
+    /// <summary>Gets how many trials run at once.</summary>
+    public int Parallelism { get; init; } = 2;
 
     /// <summary>Gets the most boosting rounds per model.</summary>
     public int MaximumIterations { get; init; } = 500;

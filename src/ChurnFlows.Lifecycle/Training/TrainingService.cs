@@ -6,7 +6,7 @@ using ChurnFlows.ML.Drift;
 using ChurnFlows.ML.Evaluation;
 using ChurnFlows.ML.Features;
 using ChurnFlows.ML.Schema;
-using ChurnFlows.ML.LightGbm;
+using ChurnFlows.ML.Trees;
 using ChurnFlows.Tuning.Objectives;
 using ChurnFlows.Tuning.Pruners;
 using ChurnFlows.Tuning.Reports;
@@ -22,7 +22,7 @@ public sealed record TrainingOutcome(ModelArtifact Artifact, StudyReport Study, 
 
 /// <summary>
 /// Turns a validated dataset into a gated candidate model: stratified split, feature pipeline, a TPE
-/// study with median pruning over the GBDT (LightGBM through ML.NET; validation ROC-AUC), a final fit on the best parameters,
+/// study with median pruning over the GBDT (validation ROC-AUC), a final fit on the best parameters,
 /// an F1-optimal decision threshold chosen on validation, a holdout evaluation and the promotion gates.
 /// </summary>
 public sealed class TrainingService(TrainingOptions? options = null)
@@ -35,8 +35,7 @@ public sealed class TrainingService(TrainingOptions? options = null)
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(lineage);
         var (gold, pipeline) = GoldDataset.Prepare(data, _options.Seed);
-        // Every fit takes all cores: ML.NET runs one LightGBM fit at a time per process, so parallel trials only overlap their scoring.
-        var objective = CreateObjective(gold, Environment.ProcessorCount);
+        var objective = CreateObjective(gold, Math.Max(1, Environment.ProcessorCount / _options.Parallelism));
         var study = Study.Create(StudyDirection.Maximize, _options.Seed, pruner: new MedianPruner(), name: $"retrain-{version}");
         study.Optimize(trial =>
         {
@@ -57,7 +56,7 @@ public sealed class TrainingService(TrainingOptions? options = null)
         return new TrainingOutcome(artifact, StudyReport.From(study.State), Gate(artifact.Metrics!));
     }
 
-    /// <summary>The tuning objective over a prepared dataset: validation ROC-AUC of the GBDT (LightGBM), with early stopping and pruning between rungs.</summary>
+    /// <summary>The tuning objective over a prepared dataset: validation ROC-AUC of the GBDT, with early stopping and pruning.</summary>
     public GbdtObjective CreateObjective(GoldDataset gold, int threads)
     {
         ArgumentNullException.ThrowIfNull(gold);
@@ -68,34 +67,36 @@ public sealed class TrainingService(TrainingOptions? options = null)
             NumberOfThreads = threads,
             Seed = _options.Seed,
 
+            // Every round, like Optuna's XGBoost and LightGBM callbacks: a hopeless trial stops at its first report below the median.
+            ReportEvery = 1,
+
             // Paths of at most 10 features keep every served explanation on the table-driven TreeSHAP.
             MaximumDepth = 10,
         });
     }
 
     /// <summary>
-    /// Fits the final model with <paramref name="trainer"/> options (LightGBM, early stopping on the validation
-    /// log loss), chooses its threshold on validation, evaluates it on the holdout and packs everything serving and
-    /// drift monitoring need into an artifact.
+    /// Fits the final model with <paramref name="trainer"/> options, chooses its threshold on validation,
+    /// evaluates it on the holdout and packs everything serving and drift monitoring need into an artifact.
     /// </summary>
-    public ModelArtifact FitCandidate(DatasetSchema schema, FeaturePipeline pipeline, GoldDataset gold, LightGbmTreeTrainer.Options trainer, string version, ModelLineage lineage)
+    public ModelArtifact FitCandidate(DatasetSchema schema, FeaturePipeline pipeline, GoldDataset gold, GbdtBinaryTrainer.Options trainer, string version, ModelLineage lineage)
     {
         ArgumentNullException.ThrowIfNull(gold);
         ArgumentNullException.ThrowIfNull(trainer);
-        var trained = new LightGbmTreeTrainer(trainer).Fit(gold.Train.Features, gold.Train.Labels, gold.Validation.Features, gold.Validation.Labels);
-        return PackageCandidate(schema, pipeline, gold, trained, version, lineage);
+        trainer.ValidationMetric = new GbdtValidationMetric("AUC", (labels, scores) => BinaryClassificationEvaluator.AreaUnderRocCurve(scores, labels), HigherIsBetter: true);
+        var model = new GbdtBinaryTrainer(trainer).Fit(gold.Train.Features, gold.Train.Labels, default, gold.Validation.Features, gold.Validation.Labels);
+        return PackageCandidate(schema, pipeline, gold, model, version, lineage);
     }
 
     /// <summary>
     /// Packs a trained model as a candidate: chooses its threshold on validation, evaluates it on the
-    /// holdout and adds everything serving and drift monitoring need, LightGBM's record and ML.NET's model.
+    /// holdout and adds everything serving and drift monitoring need.
     /// </summary>
-    public ModelArtifact PackageCandidate(DatasetSchema schema, FeaturePipeline pipeline, GoldDataset gold, LightGbmModel trained, string version, ModelLineage lineage)
+    public ModelArtifact PackageCandidate(DatasetSchema schema, FeaturePipeline pipeline, GoldDataset gold, GbdtModel model, string version, ModelLineage lineage)
     {
         ArgumentNullException.ThrowIfNull(gold);
-        ArgumentNullException.ThrowIfNull(trained);
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(lineage);
-        var model = trained.Model;
         var threshold = ChooseThreshold(model.PredictProbabilities(gold.Validation.Features), gold.Validation.Labels);
         var testProbabilities = model.PredictProbabilities(gold.Test.Features);
         return new ModelArtifact
@@ -108,8 +109,7 @@ public sealed class TrainingService(TrainingOptions? options = null)
             Metrics = BinaryClassificationEvaluator.Evaluate(testProbabilities, gold.Test.Labels, threshold),
             ReferenceHistograms = FeatureHistogram.FitAll(gold.Train.Features),
             PredictionHistogram = FeatureHistogram.Fit("prediction", testProbabilities),
-            Lineage = lineage with { TrainingRows = gold.Train.Rows.Length, Trainer = trained.Lineage },
-            MlNetModel = trained.SaveMlNetModel(),
+            Lineage = lineage with { TrainingRows = gold.Train.Rows.Length },
         };
     }
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using ChurnFlows.Lifecycle.Orchestration;
-using ChurnFlows.ML.LightGbm;
+using ChurnFlows.ML.Trees;
 using ChurnFlows.Tuning.Objectives;
 
 namespace ChurnFlows.Lifecycle.Training;
@@ -14,7 +14,7 @@ namespace ChurnFlows.Lifecycle.Training;
 public sealed class TrialObjectives(GoldDatasetStore gold)
 {
     private readonly RecentCache<GbdtObjective> _objectives = new(2);
-    private readonly ConcurrentDictionary<string, (int Number, double Value, LightGbmModel Model)> _bestModels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Number, double Value, GbdtModel Model)> _bestModels = new(StringComparer.Ordinal);
 
     /// <summary>Returns the objective over <paramref name="reference"/> with <paramref name="settings"/>, training with <paramref name="threads"/> threads.</summary>
     public Task<GbdtObjective> GetAsync(GoldReference reference, RetrainSettings settings, int threads, CancellationToken cancellationToken = default)
@@ -30,7 +30,7 @@ public sealed class TrialObjectives(GoldDatasetStore gold)
     }
 
     /// <summary>Keeps <paramref name="model"/> if trial <paramref name="number"/> is the best completed trial of <paramref name="study"/> seen here (higher value is better).</summary>
-    public void OfferCompletedTrial(string study, int number, double value, LightGbmModel model)
+    public void OfferCompletedTrial(string study, int number, double value, GbdtModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         _bestModels.AddOrUpdate(
@@ -44,6 +44,6 @@ public sealed class TrialObjectives(GoldDatasetStore gold)
     }
 
     /// <summary>Returns the model trial <paramref name="number"/> of <paramref name="study"/> trained in this process, if it is the one kept.</summary>
-    public LightGbmModel? TrialModel(string study, int number) =>
+    public GbdtModel? TrialModel(string study, int number) =>
         _bestModels.TryGetValue(study, out var held) && held.Number == number ? held.Model : null;
 }

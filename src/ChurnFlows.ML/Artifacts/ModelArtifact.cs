@@ -42,11 +42,4 @@ public sealed record ModelArtifact
 
     /// <summary>Gets the lineage.</summary>
     public ModelLineage Lineage { get; init; } = new();
-
-    /// <summary>
-    /// Gets the trainer's own model, ML.NET's <c>.zip</c> (<c>mlContext.Model.Save</c>), stored beside the artifact file
-    /// (<c>{version}.mlnet.zip</c>) rather than in it, for users who load it with ML.NET; serving does not need it. Empty
-    /// when there is none (models written by version 1, and artifacts read back from their file alone).
-    /// </summary>
-    public ReadOnlyMemory<byte> MlNetModel { get; init; }
 }

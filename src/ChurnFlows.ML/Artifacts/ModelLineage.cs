@@ -9,11 +9,8 @@ public sealed record ModelLineage
     /// <summary>Gets the dataset version the model was trained on.</summary>
     public string? DatasetVersion { get; init; }
 
-    /// <summary>Gets the training hyperparameters, by the tuner's names.</summary>
+    /// <summary>Gets the training hyperparameters, by name.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Gets the library that trained the model, its versions and parameters (null in models written by version 1).</summary>
-    public TrainerLineage? Trainer { get; init; }
 
     /// <summary>Gets the version of ChurnFlows that trained the model.</summary>
     public string CodeVersion { get; init; } = typeof(ModelLineage).Assembly.GetName().Version?.ToString() ?? "0.0.0";

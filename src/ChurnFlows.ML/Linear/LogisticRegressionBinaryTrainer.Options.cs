@@ -12,17 +12,14 @@ public sealed partial class LogisticRegressionBinaryTrainer
         /// </summary>
         public double L2Regularization { get; set; } = 1e-4;
 
-        /// <summary>Gets or sets the most L-BFGS iterations. Default 100.</summary>
-        public int MaximumNumberOfIterations { get; set; } = 100;
+        /// <summary>Gets or sets the most Newton iterations. Default 50.</summary>
+        public int MaximumNumberOfIterations { get; set; } = 50;
 
-        /// <summary>Gets or sets the convergence tolerance: L-BFGS stops when the objective's relative improvement falls below it. Default 1e-7.</summary>
+        /// <summary>Gets or sets the convergence tolerance: stop when the largest gradient entry falls below it. Default 1e-7.</summary>
         public double OptimizationTolerance { get; set; } = 1e-7;
 
-        /// <summary>
-        /// Gets or sets the number of threads ML.NET splits the gradient over (explicit; default 1). Other counts add the
-        /// partial sums in another order, so the weights may differ in the last digits.
-        /// </summary>
-        public int NumberOfThreads { get; set; } = 1;
+        /// <summary>Gets or sets the number of threads; null uses every core. Results do not depend on it.</summary>
+        public int? NumberOfThreads { get; set; }
 
         /// <summary>Checks every option and throws naming the first one out of range.</summary>
         /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
@@ -43,9 +40,9 @@ public sealed partial class LogisticRegressionBinaryTrainer
                 throw new ArgumentOutOfRangeException(nameof(OptimizationTolerance), OptimizationTolerance, $"Option 'OptimizationTolerance' must be positive; got {OptimizationTolerance}.");
             }
 
-            if (NumberOfThreads < 1)
+            if (NumberOfThreads is < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, $"Option 'NumberOfThreads' must be at least 1; got {NumberOfThreads}.");
+                throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), NumberOfThreads, $"Option 'NumberOfThreads' must be at least 1 (or null for all cores); got {NumberOfThreads}.");
             }
         }
 

@@ -1,19 +1,17 @@
 using ChurnFlows.ML.Data;
-using ChurnFlows.ML.LightGbm;
 using ChurnFlows.ML.Trees;
-using Microsoft.ML;
-using Microsoft.ML.Trainers;
 
 namespace ChurnFlows.ML.Linear;
 
 /// <summary>
-/// The baseline classifier: L2-regularized logistic regression fitted by ML.NET's L-BFGS
-/// (<see cref="LbfgsLogisticRegressionBinaryTrainer"/>), on features standardized with the training mean and
-/// standard deviation (missing values imputed with the training mean). The learned weights are read back into a
-/// <see cref="LogisticRegressionModel"/>, which scores without ML.NET.
+/// The baseline classifier: L2-regularized logistic regression fitted by Newton's method (IRLS) with
+/// step halving, on features standardized with the training mean and standard deviation (missing
+/// values imputed with the training mean). Deterministic for any thread count: rows are processed in
+/// fixed blocks whose partial sums are added in order.
 /// </summary>
 public sealed partial class LogisticRegressionBinaryTrainer
 {
+    private const int BlockRows = 8192;
     private readonly Options _options;
 
     /// <summary>Creates a trainer with the default options.</summary>
@@ -34,11 +32,12 @@ public sealed partial class LogisticRegressionBinaryTrainer
     /// <summary>Trains a model.</summary>
     /// <param name="features">The training rows (NaN = missing).</param>
     /// <param name="labels">One 0/1 label per row.</param>
-    /// <exception cref="ArgumentException">The labels do not match the rows or are not 0/1.</exception>
-    public LogisticRegressionModel Fit(FeatureMatrix features, ReadOnlySpan<float> labels)
+    /// <param name="weights">Optional non-negative row weights (empty = all 1).</param>
+    /// <exception cref="ArgumentException">The labels or weights do not match the rows or are invalid.</exception>
+    public LogisticRegressionModel Fit(FeatureMatrix features, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights = default)
     {
         ArgumentNullException.ThrowIfNull(features);
-        TrainingInputs.Check(features, labels, default, null, default, 0);
+        TrainingInputs.Check(features, labels, weights, null, default, 0);
         var n = features.RowCount;
         var d = features.ColumnCount;
         var (means, scales) = Standardization(features);
@@ -55,26 +54,13 @@ public sealed partial class LogisticRegressionBinaryTrainer
             z[j] = standardized;
         }
 
-        var trainer = new MLContext(seed: 0).BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
-        {
-            LabelColumnName = FeatureMatrixDataView.LabelColumn,
-            FeatureColumnName = FeatureMatrixDataView.FeaturesColumn,
-
-            // ML.NET minimizes (Σ loss + λ'/2·‖w‖²) / Σ weights; ours is the mean loss + λ/2·‖w‖², so λ' = λ·n.
-            L2Regularization = (float)(_options.L2Regularization * n),
-            L1Regularization = 0,
-            OptimizationTolerance = (float)_options.OptimizationTolerance,
-            MaximumNumberOfIterations = _options.MaximumNumberOfIterations,
-            NumberOfThreads = _options.NumberOfThreads,
-        });
-        var fitted = trainer.Fit(new FeatureMatrixDataView(new FeatureMatrix(features.FeatureNames, z), labels.ToArray()));
-
-        // The probability is 1 / (1 + exp(Slope·(w·z + b) + Offset)): fold the calibration into weights and bias.
-        var scale = -fitted.Model.Calibrator.Slope;
-        var linear = fitted.Model.SubModel;
-        var weights = linear.Weights.Select(w => scale * w).ToArray();
-        return new LogisticRegressionModel(features.FeatureNames, means, scales, weights, (scale * linear.Bias) - fitted.Model.Calibrator.Offset);
+        var y = labels.ToArray();
+        var w = weights.IsEmpty ? null : weights.ToArray();
+        var problem = new NewtonProblem(z, y, w, _options.L2Regularization, BlockRows, _options.NumberOfThreads ?? Environment.ProcessorCount);
+        var beta = problem.Solve(_options.MaximumNumberOfIterations, _options.OptimizationTolerance);
+        return new LogisticRegressionModel(features.FeatureNames, means, scales, beta.AsSpan(0, d).ToArray(), beta[d]);
     }
+
     private static (double[] Means, double[] Scales) Standardization(FeatureMatrix features)
     {
         var d = features.ColumnCount;

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using ChurnFlows.ML.LightGbm;
 using ChurnFlows.ML.Trees;
 
 namespace ChurnFlows.Benchmarks.Training;
 
 /// <summary>
-/// A quick check of scoring alone: trains the benchmark's GBDT (LightGBM, 100 trees, depth 6) once on the
+/// A quick check of scoring alone: trains the benchmark's GBDT (100 trees, depth 6) once on the
 /// 100k-row sample CSV, then measures batch scoring throughput and single-row latency with reasons.
-/// Usage: <c>gbdt-scoring [CSV] [--explain-loop[=N] | --score-loop=N | --fit-loop=N [--fit-threads=T]]</c> (the fit loop times the managed trainer of version 1);
+/// Usage: <c>gbdt-scoring [CSV] [--explain-loop[=N] | --score-loop=N | --fit-loop=N [--fit-threads=T]]</c>;
 /// <c>--served [--score-loop=N]</c> measures a model like the served one instead (<see cref="ServedModelScoring"/>).
 /// </summary>
 public sealed class GbdtScoringSuite : IBenchmarkSuite
@@ -38,7 +37,7 @@ public sealed class GbdtScoringSuite : IBenchmarkSuite
         }
 
         var sw = Stopwatch.StartNew();
-        var model = new LightGbmTreeTrainer(GbdtTrainingSuite.LightGbmOptions).Fit(train, trainData.Labels).Model;
+        var model = new GbdtBinaryTrainer(GbdtTrainingSuite.BenchmarkOptions).Fit(train, trainData.Labels);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(csv)}: fit {sw.Elapsed.TotalSeconds:F3} s (cold), {model.Trees.Count} trees"));
         var paths = model.Trees.SelectMany(PathFeatureCounts).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leaves {paths.Count}, distinct features per path: mean {paths.Average():F2}, max {paths.Max()}"));

@@ -1,9 +1,9 @@
 using ChurnFlows.ML.Data;
 using ChurnFlows.ML.Evaluation;
 using ChurnFlows.ML.Features;
-using ChurnFlows.ML.LightGbm;
 using ChurnFlows.ML.Linear;
 using ChurnFlows.ML.Synthetic;
+using ChurnFlows.ML.Trees;
 using Xunit;
 
 namespace ChurnFlows.ML.Tests.Synthetic;
@@ -42,7 +42,7 @@ public class SyntheticChurnGeneratorTests
         var xTrain = pipeline.Transform(train);
         var xTest = pipeline.Transform(test);
 
-        var gbdt = new LightGbmTreeTrainer(new() { NumberOfIterations = 200, LearningRate = 0.05, NumberOfLeaves = 15, MinimumExampleCountPerLeaf = 50, NumberOfThreads = 2 }).Fit(xTrain, train.Labels);
+        var gbdt = new GbdtBinaryTrainer(new() { NumberOfIterations = 200, LearningRate = 0.05, NumberOfLeaves = 15, MinimumExampleCountPerLeaf = 50 }).Fit(xTrain, train.Labels);
         var lr = new LogisticRegressionBinaryTrainer().Fit(xTrain, train.Labels);
         var gbdtAuc = BinaryClassificationEvaluator.AreaUnderRocCurve(gbdt.PredictProbabilities(xTest), test.Labels);
         var lrAuc = BinaryClassificationEvaluator.AreaUnderRocCurve(lr.PredictProbabilities(xTest), test.Labels);
