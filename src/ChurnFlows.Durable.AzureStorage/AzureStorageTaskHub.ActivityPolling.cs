@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure;
-using ChurnFlows.Durable.History;
 using Azure.Storage.Queues.Models;
+using ChurnFlows.Durable.History;
 using ChurnFlows.Durable.Hub;
 
 namespace ChurnFlows.Durable.AzureStorage;

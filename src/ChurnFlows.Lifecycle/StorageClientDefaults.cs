@@ -17,7 +17,14 @@ public static class StorageClientDefaults
     public static BlobClientOptions Blobs() => Configure(new BlobClientOptions());
 
     /// <summary>Returns new queue client options with the lifecycle's retry policy and Base64 messages.</summary>
-    public static QueueClientOptions Queues() => Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    public static QueueClientOptions Queues() => ConfigureQueues(new QueueClientOptions());
+
+    /// <summary>Applies the lifecycle's retry policy and Base64 message encoding to <paramref name="options"/>.</summary>
+    public static QueueClientOptions ConfigureQueues(QueueClientOptions options)
+    {
+        Configure(options).MessageEncoding = QueueMessageEncoding.Base64;
+        return options;
+    }
 
     /// <summary>Returns new table client options with the lifecycle's retry policy.</summary>
     public static TableClientOptions Tables() => Configure(new TableClientOptions());

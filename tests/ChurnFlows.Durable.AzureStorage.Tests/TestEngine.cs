@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using ChurnFlows.Durable.Client;
 using Azure.Core.Pipeline;
+using ChurnFlows.Durable.Client;
 using ChurnFlows.Durable.Worker;
 
 namespace ChurnFlows.Durable.AzureStorage.Tests;

@@ -104,13 +104,13 @@ public sealed record StorageConnectionSetting
             if (ConnectionString is { } connectionString)
             {
                 clients.AddBlobServiceClient(connectionString).ConfigureOptions(o => StorageClientDefaults.Configure(o));
-                clients.AddQueueServiceClient(connectionString).ConfigureOptions(ConfigureQueues);
+                clients.AddQueueServiceClient(connectionString).ConfigureOptions(o => StorageClientDefaults.ConfigureQueues(o));
                 clients.AddTableServiceClient(connectionString).ConfigureOptions(o => StorageClientDefaults.Configure(o));
             }
             else
             {
                 clients.AddBlobServiceClient(BlobServiceUri!).ConfigureOptions(o => StorageClientDefaults.Configure(o));
-                clients.AddQueueServiceClient(QueueServiceUri!).ConfigureOptions(ConfigureQueues);
+                clients.AddQueueServiceClient(QueueServiceUri!).ConfigureOptions(o => StorageClientDefaults.ConfigureQueues(o));
                 clients.AddTableServiceClient(TableServiceUri!).ConfigureOptions(o => StorageClientDefaults.Configure(o));
                 clients.UseCredential(CreateCredential());
             }
@@ -138,12 +138,6 @@ public sealed record StorageConnectionSetting
             new BlobServiceClient(BlobServiceUri!, credential, StorageClientDefaults.Blobs()),
             new QueueServiceClient(QueueServiceUri!, credential, StorageClientDefaults.Queues()),
             new TableServiceClient(TableServiceUri!, credential, StorageClientDefaults.Tables()));
-    }
-
-    private static void ConfigureQueues(QueueClientOptions options)
-    {
-        StorageClientDefaults.Configure(options);
-        options.MessageEncoding = StorageClientDefaults.Queues().MessageEncoding;
     }
 
     private TokenCredential CreateCredential() => ManagedIdentity

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Azure.Storage.Blobs.Models;
 using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Monitoring;
 using ChurnFlows.Lifecycle.Serving;
-using Azure.Storage.Blobs.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChurnFlows.Functions.Http;

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Storage.Blobs.Models;
-using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable;
+using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Functions.Hosting.Azurite;
-using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.Lifecycle;
+using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.TestKit;
 
 namespace ChurnFlows.Benchmarks.Lifecycle;

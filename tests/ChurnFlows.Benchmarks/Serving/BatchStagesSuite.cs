@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Serving;
 using ChurnFlows.Lifecycle.Training;
-using ChurnFlows.Lifecycle;
 using ChurnFlows.ML.Artifacts;
 using ChurnFlows.ML.Data;
 using ChurnFlows.TestKit;

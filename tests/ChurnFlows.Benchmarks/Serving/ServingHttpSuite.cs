@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using ChurnFlows.Functions.Hosting.Azurite;
+using ChurnFlows.Lifecycle;
 using ChurnFlows.Lifecycle.Registry;
 using ChurnFlows.Lifecycle.Training;
-using ChurnFlows.Lifecycle;
 using ChurnFlows.ML.Artifacts;
 using ChurnFlows.ML.Data;
 using ChurnFlows.TestKit;

@@ -1,13 +1,14 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using ChurnFlows.Functions.Hosting.Standalone;
 using ChurnFlows.Functions.Hosting;
+using ChurnFlows.Functions.Hosting.Azurite;
+using ChurnFlows.Functions.Hosting.Standalone;
 using ChurnFlows.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace ChurnFlows.Functions.Tests.Hosting;
@@ -79,10 +80,10 @@ public sealed class BlobTriggerPollerTests
     public async Task Run_StorageUnreachable_LogsOneLineNamingTheReason_AndKeepsPolling()
     {
         var port = UnusedLoopbackPort();
-        var connectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        var connectionString = AzuriteProcess.ConnectionStringFor(port, port, port);
         var account = new StorageClients(
             new BlobServiceClient(connectionString, new BlobClientOptions { Retry = { MaxRetries = 0 } }),
-            new QueueServiceClient(connectionString.Replace("TableEndpoint", "QueueEndpoint", StringComparison.Ordinal)),
+            new QueueServiceClient(connectionString),
             new TableServiceClient(connectionString, new TableClientOptions { Retry = { MaxRetries = 0 } }));
         var table = new FunctionTable().AddBlob("Ingest", "churn-incoming/{name}", sp => ActivatorUtilities.CreateInstance<FailingHandler>(sp));
         var logger = new RecordingLogger<BlobTriggerPoller>();

@@ -1,8 +1,8 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using ChurnFlows.Functions.Hosting.Standalone;
 using ChurnFlows.Functions.Hosting;
+using ChurnFlows.Functions.Hosting.Standalone;
 using ChurnFlows.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,10 +1,10 @@
 using Azure.Storage.Blobs.Models;
+using ChurnFlows.Durable;
 using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable.Client;
-using ChurnFlows.Durable;
 using ChurnFlows.Functions.Hosting.Azurite;
-using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.Lifecycle;
+using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.ML.Synthetic;
 using ChurnFlows.TestKit;
 using ChurnFlows.Tuning.Studies;

@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs.Models;
+using ChurnFlows.Durable;
 using ChurnFlows.Durable.AzureStorage;
 using ChurnFlows.Durable.Client;
-using ChurnFlows.Durable;
 using ChurnFlows.Functions.Hosting.Azurite;
 using ChurnFlows.Lifecycle.Orchestration;
 using ChurnFlows.Lifecycle.Training;

@@ -46,11 +46,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     /// <summary>Gets the connection string for the well-known development account on these ports.</summary>
-    public string ConnectionString =>
+    public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
+
+    /// <summary>Returns the connection string of the well-known development account served on 127.0.0.1 at the given ports.</summary>
+    public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
         $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccountName};AccountKey={DevelopmentAccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{Text(BlobPort)}/{DevelopmentAccountName};" +
-        $"QueueEndpoint=http://127.0.0.1:{Text(QueuePort)}/{DevelopmentAccountName};" +
-        $"TableEndpoint=http://127.0.0.1:{Text(TablePort)}/{DevelopmentAccountName};";
+        $"BlobEndpoint=http://127.0.0.1:{Text(blobPort)}/{DevelopmentAccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{Text(queuePort)}/{DevelopmentAccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{Text(tablePort)}/{DevelopmentAccountName};";
 
     /// <summary>Installs Azurite if needed, starts it, and waits until all three services accept connections.</summary>
     /// <exception cref="InvalidOperationException">Azurite could not be installed, exited, or did not answer in time; the message carries its error output.</exception>
